@@ -1,0 +1,270 @@
+/**
+ * The rules a client assertion must meet (RFC 7523 §3, RFC 7521 §4.2, OIDC Core §9), as a flat list of
+ * guard clauses. Used by client_secret_jwt (HMAC with the client secret) and private_key_jwt
+ * (a registered public key). Nothing in the JWT is trusted before its signature is verified,
+ * and the jti is recorded only once everything else has passed.
+ */
+import type { CheckLog } from '../checks.js';
+import { CodedError } from '../errors.js';
+import type { AuthorizationServerContext, ClientAuthRequest, RegisteredClient } from '../client-auth/types.js';
+import { decodeCompactJwt, type DecodedJwt } from './compact-jwt.js';
+import { isAsymmetricAlgorithm, isHmacAlgorithm, type AsymmetricAlgorithm } from './algorithms.js';
+import { judgeAudience } from './audience.js';
+import { keySizeInBits, publicKeyFromJwk, selectVerificationKeys } from './keys.js';
+import { verifyAsymmetricSignature, verifyHmacSignature } from './signature.js';
+import { checkFapiClientAuthentication } from '../profiles/fapi.js';
+import { epochSeconds } from '../clock.js';
+
+export const JWT_BEARER_CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+/** The explicit type draft-ietf-oauth-rfc7523bis registers for client assertions. */
+export const CLIENT_AUTHENTICATION_JWT_TYPE = 'client-authentication+jwt';
+
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+export const DEFAULT_MAX_ASSERTION_LIFETIME_SECONDS = 300;
+
+/** Header parameters that would let the sender choose the verification key; never honoured (RFC 8725 §3.10). */
+const KEY_CARRYING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
+
+export type AssertionMethod = 'client_secret_jwt' | 'private_key_jwt';
+
+export function readSingleParameter(request: ClientAuthRequest, name: string): string | undefined {
+  const value = request.body[name];
+  return Array.isArray(value) ? undefined : value;
+}
+
+/** Decodes the client_assertion parameter, turning a malformed JWT into invalid_client. */
+export function decodeClientAssertion(request: ClientAuthRequest, log: CheckLog): DecodedJwt {
+  const compact = readSingleParameter(request, 'client_assertion') ?? '';
+  try {
+    const decoded = decodeCompactJwt(compact);
+    log.pass('client_assertion', 'client_assertion is a compact JWS with a JSON header and payload', 'RFC 7515 §7.1');
+    return decoded;
+  } catch (error) {
+    const coded = error as CodedError;
+    return log.fail('client_assertion', `client_assertion is not a usable JWT: ${coded.message}`, coded.spec ?? 'RFC 7523 §3', {
+      code: coded.code ?? 'ERR_JWT_MALFORMED',
+    });
+  }
+}
+
+/**
+ * Verifies the assertion for `client`, which was found by the assertion's sub/iss.
+ * Returns the decoded header and payload.
+ */
+export async function verifyClientAssertion(
+  method: AssertionMethod,
+  request: ClientAuthRequest,
+  client: RegisteredClient,
+  server: AuthorizationServerContext,
+  log: CheckLog,
+  decoded: DecodedJwt = decodeClientAssertion(request, log),
+): Promise<DecodedJwt> {
+  const now = epochSeconds(server.clock);
+  const tolerance = server.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+  const maxLifetime = server.maxAssertionLifetimeSeconds ?? DEFAULT_MAX_ASSERTION_LIFETIME_SECONDS;
+  const { header, payload } = decoded;
+  const alg = header.alg;
+
+  // --- header ---------------------------------------------------------------------------------
+  log.require(typeof alg === 'string' && alg !== 'none', 'alg', 'RFC 7518 §3.6; OIDC Discovery §3',
+    { code: 'ERR_ASSERTION_ALG_NONE' },
+    `alg is ${String(alg)}`,
+    () => (alg === 'none' ? 'alg is none: an unsigned assertion proves nothing and is never accepted' : 'the JWT header has no alg'));
+  if (method === 'client_secret_jwt') {
+    log.require(isHmacAlgorithm(alg), 'alg family', 'OIDC Core §9',
+      { code: 'ERR_ASSERTION_ALG_METHOD' },
+      `${String(alg)} is an HMAC algorithm, as client_secret_jwt requires`,
+      () => `client_secret_jwt assertions are MACed with the client secret (HS256/HS384/HS512); ${String(alg)} is not an HMAC algorithm`);
+  } else {
+    log.require(isAsymmetricAlgorithm(alg), 'alg family', 'OIDC Core §9',
+      { code: 'ERR_ASSERTION_ALG_METHOD' },
+      `${String(alg)} is an asymmetric algorithm, as private_key_jwt requires`,
+      () => `private_key_jwt assertions are signed with the client's private key; ${String(alg)} is not an asymmetric JWS algorithm`);
+  }
+  const registeredAlg = client.token_endpoint_auth_signing_alg;
+  if (registeredAlg !== undefined) {
+    log.require(alg === registeredAlg, 'registered alg', 'OIDC Dynamic Client Registration §2 (token_endpoint_auth_signing_alg)',
+      { code: 'ERR_ASSERTION_ALG_NOT_REGISTERED' },
+      `alg ${String(alg)} is the client's registered token_endpoint_auth_signing_alg`,
+      () => `alg ${String(alg)} is not the client's registered token_endpoint_auth_signing_alg ${registeredAlg}; requests signed otherwise MUST be rejected`);
+  }
+  if (server.profile?.algorithms !== undefined) {
+    const [violation] = checkFapiClientAuthentication(server.profile, { alg: alg as string });
+    log.require(violation === undefined, 'profile alg', violation?.spec ?? server.profile.algorithmsSpec ?? '',
+      { code: 'ERR_PROFILE_ALG' },
+      `${String(alg)} is allowed by ${server.profile.title}`,
+      () => violation?.detail ?? '');
+  }
+  const typ = header.typ;
+  log.require(typ === undefined || (typeof typ === 'string' && typ.toLowerCase().replace(/^application\//, '') === CLIENT_AUTHENTICATION_JWT_TYPE),
+    'typ', 'draft-ietf-oauth-rfc7523bis §5; RFC 8725 §3.11',
+    { code: 'ERR_ASSERTION_TYP' },
+    typ === undefined ? 'no typ header (allowed)' : `typ is ${String(typ)}`,
+    () => `typ ${JSON.stringify(typ)} marks a different kind of JWT; a client assertion may only be typed '${CLIENT_AUTHENTICATION_JWT_TYPE}' or carry no typ`);
+  log.require(header.crit === undefined, 'crit', 'RFC 7515 §4.1.11',
+    { code: 'ERR_ASSERTION_CRIT' },
+    'no crit header',
+    () => `the JWT marks extensions ${JSON.stringify(header.crit)} as critical, which this server does not understand`);
+  const carried = KEY_CARRYING_HEADERS.filter((h) => h in header);
+  if (carried.length > 0) {
+    log.pass('embedded keys ignored', `header parameter(s) ${carried.join(', ')} ignored: the key always comes from the client's registration, never from the JWT itself`, 'RFC 8725 §3.10');
+  }
+
+  // --- signature ------------------------------------------------------------------------------
+  if (method === 'client_secret_jwt') {
+    await verifyHmacAssertionSignature(client, server, decoded, log, now);
+  } else {
+    await verifyAsymmetricAssertionSignature(client, server, decoded, log);
+  }
+
+  // --- claims (RFC 7523 §3) --------------------------------------------------------------------
+  const { iss, sub, aud, exp, nbf, iat, jti } = payload;
+  log.require(iss === client.client_id, 'iss', 'RFC 7523 §3 (1); OIDC Core §9',
+    { code: 'ERR_ASSERTION_ISS' },
+    `iss is the client_id '${client.client_id}'`,
+    () => `iss ${JSON.stringify(iss)} is not the client_id '${client.client_id}'; a client assertion is issued by the client itself`);
+  log.require(sub === client.client_id, 'sub', 'RFC 7523 §3 (2)(B); OIDC Core §9',
+    { code: 'ERR_ASSERTION_SUB' },
+    `sub is the client_id '${client.client_id}'`,
+    () => `sub ${JSON.stringify(sub)} is not the client_id '${client.client_id}'; for client authentication the subject MUST be the client_id`);
+  const policy = server.audiencePolicy;
+  const endpoints = [server.tokenEndpoint, server.mtlsTokenEndpoint, request.endpointUrl, ...(server.otherAudiences ?? [])]
+    .filter((u): u is string => typeof u === 'string');
+  const judgement = judgeAudience(aud, policy, { issuer: server.issuer, endpoints: [...new Set(endpoints)] });
+  log.require(judgement.accepted, 'aud', judgement.spec, { code: 'ERR_ASSERTION_AUD' }, judgement.detail, () => judgement.detail);
+
+  log.require(typeof exp === 'number' && Number.isFinite(exp), 'exp present', 'RFC 7523 §3 (4)',
+    { code: exp === undefined ? 'ERR_ASSERTION_EXP_MISSING' : 'ERR_ASSERTION_CLAIM_TYPE' },
+    'exp is a NumericDate',
+    () => (exp === undefined ? 'the assertion has no exp claim; exp is required' : `exp ${JSON.stringify(exp)} is not a NumericDate (a number of seconds)`));
+  const expiry = exp as number;
+  log.require(now < expiry + tolerance, 'exp', 'RFC 7523 §3 (4)',
+    { code: 'ERR_ASSERTION_EXPIRED' },
+    `exp ${isoOf(expiry)} is ${expiry - now} s ahead (tolerance ${tolerance} s)`,
+    () => `the assertion expired at ${isoOf(expiry)}, ${now - expiry} s before the server's clock (${isoOf(now)}; tolerance ${tolerance} s)`);
+  const futureLimit = Math.min(tolerance, server.profile?.futureSkewRejectSeconds ?? tolerance);
+  if (nbf !== undefined) {
+    log.require(typeof nbf === 'number' && Number.isFinite(nbf), 'nbf type', 'RFC 7519 §4.1.5',
+      { code: 'ERR_ASSERTION_CLAIM_TYPE' }, 'nbf is a NumericDate', () => `nbf ${JSON.stringify(nbf)} is not a NumericDate`);
+    log.require((nbf as number) <= now + futureLimit, 'nbf', 'RFC 7523 §3 (5)',
+      { code: 'ERR_ASSERTION_NOT_YET_VALID' },
+      `nbf ${isoOf(nbf as number)} has passed`,
+      () => `the assertion is not valid before ${isoOf(nbf as number)}, ${(nbf as number) - now} s after the server's clock (tolerance ${futureLimit} s)`);
+  }
+  if (iat !== undefined) {
+    log.require(typeof iat === 'number' && Number.isFinite(iat), 'iat type', 'RFC 7519 §4.1.6',
+      { code: 'ERR_ASSERTION_CLAIM_TYPE' }, 'iat is a NumericDate', () => `iat ${JSON.stringify(iat)} is not a NumericDate`);
+    log.require((iat as number) <= now + futureLimit, 'iat', 'RFC 7523 §3 (6)',
+      { code: 'ERR_ASSERTION_IAT_FUTURE' },
+      `iat ${isoOf(iat as number)} is not in the future`,
+      () => `iat ${isoOf(iat as number)} is ${(iat as number) - now} s in the future (tolerance ${futureLimit} s)`);
+  }
+  const lifetime = expiry - (typeof iat === 'number' ? iat : now);
+  log.require(lifetime <= maxLifetime, 'lifetime', 'RFC 7523 §3 (4): the AS may limit how far in the future exp is',
+    { code: 'ERR_ASSERTION_LIFETIME' },
+    `lifetime ${lifetime} s is within the ${maxLifetime} s allowed`,
+    () => `the assertion is valid for ${lifetime} s, longer than the ${maxLifetime} s this server allows`);
+  log.require(typeof jti === 'string' && jti.length > 0, 'jti present', 'OIDC Core §9; RFC 7523 §3 (7)',
+    { code: 'ERR_ASSERTION_JTI_MISSING' },
+    `jti is '${String(jti)}'`,
+    () => (jti === undefined ? 'the assertion has no jti; this server requires one (OIDC Core §9) to refuse replays' : `jti ${JSON.stringify(jti)} is not a non-empty string`));
+
+  // --- replay: last, so that a forged or broken assertion cannot use up a jti -------------------
+  const fresh = await server.replayStore.insertIfAbsent(client.client_id, jti as string, (expiry + tolerance) * 1000, server.clock());
+  log.require(fresh, 'jti unused', 'RFC 7523 §3 (7); OIDC Core §9',
+    { code: 'ERR_ASSERTION_REPLAYED' },
+    `jti '${String(jti)}' has not been seen before; recorded until exp`,
+    () => `jti '${String(jti)}' was already used: an assertion may be used only once`);
+  return decoded;
+}
+
+async function verifyHmacAssertionSignature(
+  client: RegisteredClient,
+  server: AuthorizationServerContext,
+  decoded: DecodedJwt,
+  log: CheckLog,
+  now: number,
+): Promise<void> {
+  const secret = client.client_secret;
+  log.require(typeof secret === 'string' && secret.length > 0, 'client_secret', 'OIDC Core §9 (client_secret_jwt)',
+    { code: 'ERR_CLIENT_NO_SECRET' },
+    'the client has a secret to verify the MAC with',
+    () => `client '${client.client_id}' has no client_secret, so client_secret_jwt cannot be verified`);
+  const expiresAt = client.client_secret_expires_at ?? 0;
+  log.require(expiresAt === 0 || now < expiresAt, 'client_secret_expires_at', 'RFC 7591 §3.2.1',
+    { code: 'ERR_CLIENT_SECRET_EXPIRED' },
+    expiresAt === 0 ? 'the client secret does not expire' : `the client secret is valid until ${isoOf(expiresAt)}`,
+    () => `the client secret expired at ${isoOf(expiresAt)}`);
+  const valid = verifyHmacSignature(decoded.header.alg as 'HS256', secret as string, decoded.signingInput, decoded.signature);
+  log.require(valid, 'signature', 'RFC 7515 §5.2; RFC 7518 §3.2',
+    { code: 'ERR_ASSERTION_SIGNATURE' },
+    `the ${String(decoded.header.alg)} MAC verifies with the client secret`,
+    () => `the ${String(decoded.header.alg)} MAC does not verify with the client secret`);
+}
+
+async function verifyAsymmetricAssertionSignature(
+  client: RegisteredClient,
+  server: AuthorizationServerContext,
+  decoded: DecodedJwt,
+  log: CheckLog,
+): Promise<void> {
+  const alg = decoded.header.alg as AsymmetricAlgorithm;
+  const kid = decoded.header.kid;
+  log.require(kid === undefined || (typeof kid === 'string' && kid.length <= 256), 'kid', 'RFC 7515 §4.1.4',
+    { code: 'ERR_ASSERTION_KID' }, kid === undefined ? 'no kid header' : `kid is '${String(kid)}'`,
+    () => `kid must be a string of at most 256 characters`);
+  const resolve = async (refresh: boolean) => {
+    try {
+      return await server.jwks.keysFor(client, { refresh });
+    } catch (error) {
+      const coded = error as CodedError;
+      return log.fail('client keys', coded.message, coded.spec ?? 'RFC 7591 §2 (jwks, jwks_uri)', { code: coded.code ?? 'ERR_JWKS_FETCH' });
+    }
+  };
+  let resolved = await resolve(false);
+  let candidates = selectVerificationKeys(resolved.keys, alg, kid as string | undefined);
+  if (candidates.length === 0 && resolved.source === 'jwks_uri') {
+    // An unknown kid may mean the client rotated its keys: fetch the set again (OIDC Core §10.1.1).
+    resolved = await resolve(true);
+    candidates = selectVerificationKeys(resolved.keys, alg, kid as string | undefined);
+  }
+  log.require(candidates.length > 0, 'key', 'RFC 7515 §4.1.4; RFC 7517 §4',
+    { code: 'ERR_ASSERTION_KEY_NOT_FOUND' },
+    `${candidates.length} key(s) in the client's ${resolved.source} fit ${kid === undefined ? '' : `kid '${String(kid)}' and `}${alg}`,
+    () => `no key in the client's ${resolved.source} (${resolved.keys.length} key(s)) fits ${kid === undefined ? '' : `kid '${String(kid)}' and `}alg ${alg}`);
+  let verifiedWith: { kid: string | undefined; bits: number; type: string } | undefined;
+  for (const jwk of candidates) {
+    let key;
+    try {
+      key = publicKeyFromJwk(jwk);
+    } catch (error) {
+      const coded = error as CodedError;
+      log.fail('key', coded.message, coded.spec ?? 'RFC 7517 §4', { code: coded.code });
+    }
+    if (verifyAsymmetricSignature(alg, key, decoded.signingInput, decoded.signature)) {
+      verifiedWith = { kid: jwk.kid, bits: keySizeInBits(key), type: jwk.kty };
+      break;
+    }
+  }
+  log.require(verifiedWith !== undefined, 'signature', 'RFC 7515 §5.2; RFC 7523 §3 (9)',
+    { code: 'ERR_ASSERTION_SIGNATURE' },
+    `the ${alg} signature verifies with ${verifiedWith?.kid === undefined ? 'a registered key' : `key '${verifiedWith.kid}'`}`,
+    () => `the ${alg} signature does not verify with any of the ${candidates.length} candidate key(s) registered by the client`);
+  const key = verifiedWith as { bits: number; type: string };
+  log.require(key.type !== 'RSA' || key.bits >= 2048, 'key size', 'RFC 7518 §3.3',
+    { code: 'ERR_KEY_TOO_SMALL' },
+    `${key.type} key of ${key.bits} bits`,
+    () => `RSA keys used with ${alg} must be 2048 bits or larger; this one has ${key.bits}`);
+  if (server.profile !== undefined) {
+    const [violation] = checkFapiClientAuthentication(server.profile, { key: { type: key.type as 'RSA', bits: key.bits } });
+    log.require(violation === undefined, 'profile key size', violation?.spec ?? server.profile.keySizeSpec,
+      { code: 'ERR_PROFILE_KEY_SIZE' },
+      `${key.type} key of ${key.bits} bits meets ${server.profile.title}`,
+      () => violation?.detail ?? '');
+  }
+}
+
+function isoOf(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z');
+}

@@ -1,0 +1,59 @@
+/**
+ * client_secret_basic: the client_id and client_secret in an HTTP Basic Authorization header
+ * (RFC 6749 §2.3.1, RFC 7617 §2), each form-urlencoded (Appendix B) before they are joined and
+ * Base64-encoded.
+ */
+import { CodedError } from '../errors.js';
+import { formUrlDecode, formUrlEncode } from './form-encoding.js';
+
+export interface BasicCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** The challenge sent with a 401 when the client used Basic (RFC 6749 §5.2, RFC 7617 §2). */
+export const BASIC_CHALLENGE = 'Basic realm="client-auth-lab", charset="UTF-8"';
+
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Builds the header value a client sends: Basic base64(urlencode(id) ':' urlencode(secret)). */
+export function encodeClientSecretBasic(clientId: string, clientSecret: string): string {
+  return `Basic ${Buffer.from(`${formUrlEncode(clientId)}:${formUrlEncode(clientSecret)}`, 'utf8').toString('base64')}`;
+}
+
+/** Whether an Authorization header uses the Basic scheme (scheme names are case-insensitive, RFC 7235 §2.1). */
+export function isBasicAuthorization(header: string | undefined): boolean {
+  return header !== undefined && /^basic(?:\s|$)/i.test(header.trimStart());
+}
+
+/**
+ * Parses a Basic Authorization header into client credentials. Malformed input is a coded error:
+ * strict Base64 (RFC 4648 §4, padded, no line breaks), split at the first ':' (RFC 7617 §2), then each
+ * side decoded per RFC 6749 Appendix B.
+ */
+export function parseClientSecretBasic(header: string): BasicCredentials {
+  const match = /^basic +(\S*) *$/i.exec(header.trim());
+  if (match === null) {
+    throw new CodedError('ERR_BASIC_MALFORMED', 'the Authorization header is not "Basic <base64>" (RFC 7617 §2)', 'RFC 7617 §2');
+  }
+  const token = match[1] as string;
+  if (token.length === 0 || !STRICT_BASE64.test(token)) {
+    throw new CodedError('ERR_BASIC_BASE64', 'the Basic credentials are not valid padded Base64 (RFC 7617 §2, RFC 4648 §4)', 'RFC 7617 §2; RFC 4648 §4');
+  }
+  let decoded: string;
+  try {
+    decoded = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(token, 'base64'));
+  } catch {
+    throw new CodedError('ERR_BASIC_CHARSET', 'the Basic credentials are not UTF-8 (RFC 7617 §2.1)', 'RFC 7617 §2.1');
+  }
+  const colon = decoded.indexOf(':');
+  if (colon < 0) {
+    throw new CodedError('ERR_BASIC_NO_COLON', 'the Basic credentials have no ":" between client_id and client_secret (RFC 7617 §2)', 'RFC 7617 §2');
+  }
+  try {
+    return { clientId: formUrlDecode(decoded.slice(0, colon)), clientSecret: formUrlDecode(decoded.slice(colon + 1)) };
+  } catch (error) {
+    const coded = error as CodedError;
+    throw new CodedError('ERR_BASIC_FORM_ENCODING', `${coded.message}; RFC 6749 §2.3.1 requires client_id and client_secret to be form-urlencoded inside the Basic header`, 'RFC 6749 §2.3.1');
+  }
+}
