@@ -251,10 +251,7 @@ async function verifyAsymmetricAssertionSignature(
     `the ${alg} signature verifies with ${verifiedWith?.kid === undefined ? 'a registered key' : `key '${verifiedWith.kid}'`}`,
     () => `the ${alg} signature does not verify with any of the ${candidates.length} candidate key(s) registered by the client`);
   const key = verifiedWith as { bits: number; type: string };
-  log.require(key.type !== 'RSA' || key.bits >= 2048, 'key size', 'RFC 7518 §3.3',
-    { code: 'ERR_KEY_TOO_SMALL' },
-    `${key.type} key of ${key.bits} bits`,
-    () => `RSA keys used with ${alg} must be 2048 bits or larger; this one has ${key.bits}`);
+  // The profile's own rule first, so a FAPI server names the FAPI clause (FAPI 1.0 Part 1 §5.2.2 (5)).
   if (server.profile !== undefined) {
     const [violation] = checkFapiClientAuthentication(server.profile, { key: { type: key.type as 'RSA', bits: key.bits } });
     log.require(violation === undefined, 'profile key size', violation?.spec ?? server.profile.keySizeSpec,
@@ -262,6 +259,10 @@ async function verifyAsymmetricAssertionSignature(
       `${key.type} key of ${key.bits} bits meets ${server.profile.title}`,
       () => violation?.detail ?? '');
   }
+  log.require(key.type !== 'RSA' || key.bits >= 2048, 'key size', 'RFC 7518 §3.3',
+    { code: 'ERR_KEY_TOO_SMALL' },
+    `${key.type} key of ${key.bits} bits`,
+    () => `RSA keys used with ${alg} must be 2048 bits or larger; this one has ${key.bits}`);
 }
 
 function isoOf(seconds: number): string {
