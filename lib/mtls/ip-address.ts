@@ -28,12 +28,14 @@ export function parseIpAddress(text: string): Uint8Array | undefined {
   return bytes.length === 16 ? Uint8Array.from(bytes) : undefined;
 }
 
-/** Formats 4 or 16 bytes as text: dotted decimal, or the RFC 5952 §4 canonical IPv6 form. */
+/** Formats 4 or 16 bytes as text: dotted decimal, or the RFC 5952 §4 canonical IPv6 form (hex for other lengths). */
 export function formatIpAddress(bytes: Uint8Array): string {
   if (bytes.length === 4) return Array.from(bytes).join('.');
   if (bytes.length !== 16) return Buffer.from(bytes).toString('hex');
   const groups: number[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((bytes[i] as number) << 8) | (bytes[i + 1] as number));
+  // RFC 5952 §5: an IPv4-mapped address keeps its dotted quad at the end.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) return `::ffff:${Array.from(bytes.subarray(12)).join('.')}`;
   // RFC 5952 §4.2: compress the longest run (two or more) of zero groups, the first if tied.
   let bestStart = -1;
   let bestLength = 1;

@@ -1,0 +1,25 @@
+// X.509 certificates: the view, names, SANs, extensions, chains, x5c, and text/JSON output.
+export { readCertificate, readCertificates, certificatePublicKey } from './certificate.js';
+export type { CertificateView } from './certificate.js';
+export {
+  parseDistinguishedName, parseOpensslSubject, parseSubjectText, formatDistinguishedName, distinguishedNamesEqual,
+  escapeAttributeValue, attributeShortName, attributeTypeOid, decodeName, encodeName,
+} from './names.js';
+export type { AttributeTypeAndValue, RelativeDistinguishedName, DistinguishedName } from './names.js';
+export {
+  decodeGeneralName, decodeGeneralNames, encodeGeneralName, encodeGeneralNames, ipAddressToText, ipAddressFromText, parseSanList,
+  generalNameUnderlyingType,
+} from './general-names.js';
+export type { GeneralName, GeneralNameType, SanInput } from './general-names.js';
+export { decodeExtensions, keyUsageNames } from './extensions.js';
+export type { CertificateExtension, ExtensionValue, KeyUsage, NamedOid } from './extensions.js';
+export { verifyCertificateChain } from './chain.js';
+export type { ChainVerification, ChainOptions } from './chain.js';
+export { verifyCertificateSignature } from './signature.js';
+export type { SignedData } from './signature.js';
+export { describePublicKey, publicKeyFromSpki } from './public-key.js';
+export type { PublicKeyInfo } from './public-key.js';
+export { jwkWithX5c, verifyJwkX5c, jwkMatchesCertificate } from './x5c.js';
+export {
+  formatCertificateText, certificateToJson, opensslDate, opensslOneLineName, opensslGeneralName, extensionValueText,
+} from './format.js';

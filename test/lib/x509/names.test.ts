@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { decodeAsn1, labelAsn1Tree } from '../../../lib/asn1/index.js';
+import { fromHex } from '../../../lib/encoding/index.js';
+import { CodedError } from '../../../lib/errors.js';
+import {
+  decodeName, distinguishedNamesEqual, encodeName, formatDistinguishedName, parseDistinguishedName, parseOpensslSubject, parseSubjectText,
+} from '../../../lib/x509/index.js';
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CodedError);
+    return (error as CodedError).code;
+  }
+  return undefined;
+}
+
+describe('the deck\'s subject bytes 30 19 31 17 …', () => {
+  const bytes = fromHex('30 19 31 17 30 15 06 03 55 04 03 0C 0E 2A 2E 61 75 74 68 6C 65 74 65 2E 63 6F 6D');
+
+  it('decode to CN=*.authlete.com', () => {
+    const root = decodeAsn1(bytes);
+    expect(labelAsn1Tree(root)).toBe('Name');
+    const dn = decodeName(root);
+    expect(dn).toEqual([[{ type: '2.5.4.3', shortName: 'CN', value: '*.authlete.com' }]]);
+    expect(formatDistinguishedName(dn)).toBe('CN=*.authlete.com');
+  });
+
+  it('are what encodeName writes for CN=*.authlete.com', () => {
+    expect(Buffer.from(encodeName(parseDistinguishedName('CN=*.authlete.com'))).equals(Buffer.from(bytes))).toBe(true);
+  });
+});
+
+describe('parseDistinguishedName (RFC 4514)', () => {
+  it('accepts "CN=a,O=b,C=JP" and returns ASN.1 order, C first', () => {
+    expect(parseDistinguishedName('CN=a,O=b,C=JP')).toEqual([
+      [{ type: '2.5.4.6', shortName: 'C', value: 'JP' }],
+      [{ type: '2.5.4.10', shortName: 'O', value: 'b' }],
+      [{ type: '2.5.4.3', shortName: 'CN', value: 'a' }],
+    ]);
+  });
+
+  it('accepts multi-valued RDNs joined by +', () => {
+    expect(parseDistinguishedName('CN=a+UID=b,DC=example')).toEqual([
+      [{ type: '0.9.2342.19200300.100.1.25', shortName: 'DC', value: 'example' }],
+      [{ type: '2.5.4.3', shortName: 'CN', value: 'a' }, { type: '0.9.2342.19200300.100.1.1', shortName: 'UID', value: 'b' }],
+    ]);
+  });
+
+  it('accepts escaped specials, hex pairs as UTF-8 and an escaped trailing space', () => {
+    const ava = parseDistinguishedName('CN=Ex\\, Inc \\2B \\E6\\97\\A5\\ ')[0]?.[0];
+    expect(ava?.value).toBe('Ex, Inc + 日 ');
+  });
+
+  it('accepts a dotted OID with a #hex BER value', () => {
+    expect(parseDistinguishedName('2.5.4.3=#0c0161')).toEqual([[{ type: '2.5.4.3', shortName: 'CN', value: 'a' }]]);
+    expect(parseDistinguishedName('1.2.3.4=#0c0161')).toEqual([[{ type: '1.2.3.4', value: '#0c0161' }]]);
+  });
+
+  it('accepts OpenSSL\'s "CN = a, O = b" spacing', () => {
+    expect(formatDistinguishedName(parseDistinguishedName('CN = a , O = b'))).toBe('CN=a,O=b');
+  });
+
+  it('accepts the empty string as the empty DN', () => {
+    expect(parseDistinguishedName('')).toEqual([]);
+  });
+
+  it('rejects a missing "=" because attributeTypeAndValue needs one', () => {
+    expect(codeOf(() => parseDistinguishedName('CN'))).toBe('ERR_DN_SYNTAX');
+  });
+
+  it('rejects an unescaped ";" or \'"\' inside a value because RFC 4514 §3 requires escaping', () => {
+    expect(codeOf(() => parseDistinguishedName('CN=a;b'))).toBe('ERR_DN_SYNTAX');
+    expect(codeOf(() => parseDistinguishedName('CN="a"'))).toBe('ERR_DN_SYNTAX');
+  });
+
+  it('rejects a dangling separator because an RDN must follow it', () => {
+    expect(codeOf(() => parseDistinguishedName('CN=a,'))).toBe('ERR_DN_SYNTAX');
+  });
+
+  it('rejects a bad escape because "\\" must be followed by a special or two hex digits', () => {
+    expect(codeOf(() => parseDistinguishedName('CN=a\\x'))).toBe('ERR_DN_SYNTAX');
+  });
+
+  it('rejects an unknown attribute name because only dotted OIDs may stand for unknown types', () => {
+    expect(codeOf(() => parseDistinguishedName('FOO=a'))).toBe('ERR_DN_UNKNOWN_ATTRIBUTE');
+  });
+
+  it('rejects #hex that is not BER', () => {
+    expect(codeOf(() => parseDistinguishedName('1.2.3=#0c05'))).toBe('ERR_DN_SYNTAX');
+  });
+});
+
+describe('formatDistinguishedName (RFC 4514 §2)', () => {
+  it('writes the RDNs in reverse order and escapes specials, a leading # and space, a trailing space', () => {
+    const dn = [
+      [{ type: '2.5.4.6', shortName: 'C', value: 'JP' }],
+      [{ type: '2.5.4.10', shortName: 'O', value: '#1 "Co", <x>;y+z\\' }],
+      [{ type: '2.5.4.3', shortName: 'CN', value: ' padded ' }],
+    ];
+    expect(formatDistinguishedName(dn)).toBe('CN=\\ padded\\ ,O=\\#1 \\"Co\\"\\, \\<x\\>\\;y\\+z\\\\,C=JP');
+    expect(parseDistinguishedName(formatDistinguishedName(dn))).toEqual(dn);
+  });
+
+  it('writes unknown attribute types as dotted OIDs with #hex values', () => {
+    expect(formatDistinguishedName([[{ type: '1.2.3.4', value: 'abc' }]])).toBe('1.2.3.4=#0c03616263');
+  });
+});
+
+describe('parseOpensslSubject (openssl req -subj)', () => {
+  it('accepts /C=JP/O=Example/CN=client in written (ASN.1) order', () => {
+    expect(formatDistinguishedName(parseOpensslSubject('/C=JP/O=Example/CN=client'))).toBe('CN=client,O=Example,C=JP');
+  });
+
+  it('accepts + for multi-valued RDNs and \\ escapes', () => {
+    expect(parseOpensslSubject('/CN=a\\/b+UID=c')).toEqual([[{ type: '2.5.4.3', shortName: 'CN', value: 'a/b' }, { type: '0.9.2342.19200300.100.1.1', shortName: 'UID', value: 'c' }]]);
+  });
+
+  it('rejects a component without "=" because every RDN needs type=value', () => {
+    expect(codeOf(() => parseOpensslSubject('/CN'))).toBe('ERR_DN_SYNTAX');
+  });
+
+  it('parseSubjectText picks the form from the first character', () => {
+    expect(parseSubjectText('/CN=x')).toEqual(parseSubjectText('CN=x'));
+  });
+});
+
+describe('distinguishedNamesEqual (RFC 4517 distinguishedNameMatch)', () => {
+  const p = parseDistinguishedName;
+
+  it('accepts values that differ only in case and insignificant spaces', () => {
+    expect(distinguishedNamesEqual(p('CN=Client  One,O=Example'), p('cn= client one ,o=EXAMPLE'))).toBe(true);
+  });
+
+  it('accepts the AVAs of a multi-valued RDN in any order', () => {
+    expect(distinguishedNamesEqual(p('CN=a+UID=b'), p('UID=b+CN=a'))).toBe(true);
+  });
+
+  it('rejects names whose RDNs are in another order because a DN is a sequence', () => {
+    expect(distinguishedNamesEqual(p('CN=a,O=b'), p('O=b,CN=a'))).toBe(false);
+  });
+
+  it('rejects names with a different number of RDNs or AVAs', () => {
+    expect(distinguishedNamesEqual(p('CN=a'), p('CN=a,O=b'))).toBe(false);
+    expect(distinguishedNamesEqual(p('CN=a'), p('CN=a+UID=b'))).toBe(false);
+  });
+
+  it('compares types by OID, whatever name was written', () => {
+    expect(distinguishedNamesEqual(p('2.5.4.3=#0c0161'), p('CN=A'))).toBe(true);
+    expect(distinguishedNamesEqual(p('OID.2.5.4.3=a,commonName=b'), p('CN=A,CN=B'))).toBe(true);
+  });
+});
