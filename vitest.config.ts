@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@client-auth-lab/lib': here('./lib/index.ts'),
+      '@client-auth-lab/lab-server': here('./lab-server/index.ts'),
     },
   },
   test: {

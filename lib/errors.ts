@@ -37,6 +37,9 @@ export type OAuthErrorCode =
   | 'authorization_pending'
   | 'slow_down'
   | 'expired_token'
+  | 'unknown_user_id'
+  | 'unsupported_response_type'
+  | 'invalid_binding_message'
   | 'server_error';
 
 export interface OAuthErrorOptions {

@@ -26,6 +26,8 @@ export interface AuthorizationServerMetadataOptions {
   profile?: FapiProfile;
   methods?: readonly TokenEndpointAuthMethod[];
   grantTypes?: readonly string[];
+  /** How callers of the introspection endpoint authenticate (they are resource servers, RFC 7662 §2.1). */
+  introspectionAuthMethods?: readonly string[];
 }
 
 /** The JWS algorithms a server advertises for client assertions: never `none` (OIDC Discovery §3). */
@@ -57,7 +59,7 @@ export function buildAuthorizationServerMetadata(options: AuthorizationServerMet
     metadata.revocation_endpoint_auth_signing_alg_values_supported = algs;
   }
   if (endpoints.introspection_endpoint !== undefined) {
-    metadata.introspection_endpoint_auth_methods_supported = methods.filter((m) => m !== 'none');
+    metadata.introspection_endpoint_auth_methods_supported = options.introspectionAuthMethods ?? methods.filter((m) => m !== 'none');
     metadata.introspection_endpoint_auth_signing_alg_values_supported = algs;
   }
   if (endpoints.backchannel_authentication_endpoint !== undefined) {

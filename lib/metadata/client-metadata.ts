@@ -14,7 +14,11 @@ import { parseIpAddress } from '../mtls/ip-address.js';
 import { parseDistinguishedName, readCertificate } from '../x509/index.js';
 import type { CodedError } from '../errors.js';
 
-export type ClientMetadata = Omit<RegisteredClient, 'client_id' | 'client_secret' | 'client_secret_expires_at'>;
+/** The named members of a type, leaving out its index signature (Omit<> over one keeps only the signature). */
+type NamedKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: unknown };
+export type ClientMetadata = Pick<RegisteredClient, Exclude<NamedKeys<RegisteredClient>, 'client_id' | 'client_secret' | 'client_secret_expires_at'>> & {
+  [member: string]: unknown;
+};
 
 export interface ClientMetadataPolicy {
   profile?: FapiProfile;

@@ -45,7 +45,7 @@ export function keyFor(alg: KeyAlg, options: { rsaBits?: number; kid?: string } 
   let pair: { privateKey: KeyObject; publicKey: KeyObject };
   if (alg.startsWith('RS') || alg.startsWith('PS')) pair = generateKeyPairSync('rsa', { modulusLength: options.rsaBits ?? 2048 });
   else if (alg === 'EdDSA') pair = generateKeyPairSync('ed25519');
-  else pair = generateKeyPairSync('ec', { namedCurve: { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' }[alg] as string });
+  else pair = generateKeyPairSync('ec', { namedCurve: ({ ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' } as Record<string, string>)[alg] as string });
   const publicJwk = { ...pair.publicKey.export({ format: 'jwk' }), kid: options.kid ?? `${alg.toLowerCase()}-key`, use: 'sig' } as Jwk;
   const key = { alg, privateKey: pair.privateKey, publicJwk };
   cache.set(id, key);

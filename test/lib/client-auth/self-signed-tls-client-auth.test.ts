@@ -10,7 +10,7 @@ let registeredJwk: Jwk;
 beforeAll(async () => {
   const key = await generateKeyPair();
   certificate = await createSelfSignedCertificate({ key, subject: '/CN=client.example.com', notBefore: new Date((NOW - 60) * 1000) });
-  registeredJwk = jwkWithX5c(key.publicJwk as Jwk, [certificate.der]);
+  registeredJwk = jwkWithX5c(key.publicJwk as Jwk, [certificate.der]) as Jwk;
 });
 
 const client = (jwk: Jwk): RegisteredClient => ({ client_id: 'ss', token_endpoint_auth_method: 'self_signed_tls_client_auth', jwks: { keys: [jwk] } });

@@ -1,0 +1,113 @@
+/** `authlab server`: run the bundled authorization server until Ctrl-C (SIGINT) or SIGTERM. */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startLabServer, parseProfileName, type StartLabServerOptions } from '@client-auth-lab/lab-server';
+import { type Command, UsageError } from '../command.js';
+
+function port(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new UsageError(`${name} must be a port number from 0 to 65535, not '${value}'`);
+  return n;
+}
+
+async function readClients(path: string): Promise<Record<string, unknown>[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--clients ${path}: ${(error as Error).message}`);
+  }
+  const list = Array.isArray(parsed) ? parsed : (parsed as { clients?: unknown })?.clients;
+  if (!Array.isArray(list) || !list.every((c) => c !== null && typeof c === 'object' && !Array.isArray(c))) {
+    throw new UsageError(`--clients ${path}: expected a JSON array of client metadata objects (or {"clients": [...]})`);
+  }
+  return list as Record<string, unknown>[];
+}
+
+export const server: Command = {
+  name: 'server',
+  summary: 'run the lab authorization server (HTTP + mutual-TLS listeners)',
+  help: `Usage: authlab server [--port 4000] [--tls-port 4443] [--issuer URL] [--data DIR] [--profile NAME]
+                      [--aud-policy interop|strict] [--trust-proxy ADDR[,ADDR]] [--clients FILE]
+                      [--registration-token T] [--host ADDR] [--public-host NAME]
+
+Runs the bundled authorization server: every client-authentication method of the course, over plain
+HTTP and over real mutual TLS, with a trace of every decision at /lab/traces.
+
+  --port                plain HTTP port (secrets, assertions, reverse proxy); 0 picks a free port
+  --tls-port            HTTPS port that asks for a client certificate (RFC 8705); 0 picks a free port
+  --issuer              issuer identifier (default http://localhost:<port>)
+  --data                keep clients, tokens, the lab CA and keys in DIR (default: memory only)
+  --profile             none (default), fapi1-part1, fapi1-part2, fapi2
+  --aud-policy          interop (default) or strict (what aud a client assertion may carry)
+  --trust-proxy         addresses whose X-Ssl-Cert / Client-Cert headers are believed
+  --clients             JSON file of clients to register at start (metadata, optional client_id/client_secret)
+  --registration-token  require this initial access token for registration (workshop mode)
+  --host                address to bind (default 127.0.0.1)
+  --public-host         host name in the URLs (default localhost)
+
+Prints one line per listener with its URL, then serves until Ctrl-C.
+The lab CA (trust it with curl --cacert) is at <http URL>/lab/ca.pem, and in DIR/lab-ca.pem with --data.
+`,
+  async run(args, io) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args,
+        strict: true,
+        allowPositionals: false,
+        options: {
+          port: { type: 'string' }, 'tls-port': { type: 'string' }, issuer: { type: 'string' }, data: { type: 'string' },
+          profile: { type: 'string' }, 'aud-policy': { type: 'string' }, 'trust-proxy': { type: 'string' }, clients: { type: 'string' },
+          'registration-token': { type: 'string' }, host: { type: 'string' }, 'public-host': { type: 'string' },
+        },
+      });
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const v = parsed.values;
+    const audPolicy = v['aud-policy'];
+    if (audPolicy !== undefined && audPolicy !== 'interop' && audPolicy !== 'strict') throw new UsageError(`--aud-policy must be interop or strict, not '${audPolicy}'`);
+    let profile;
+    try {
+      profile = parseProfileName(v.profile);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    if (v.issuer !== undefined && !/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(v.issuer)) throw new UsageError(`--issuer must be an http(s) URL without query or fragment, not '${v.issuer}'`);
+    const options: StartLabServerOptions = {
+      port: port(v.port, '--port', 4000),
+      tlsPort: port(v['tls-port'], '--tls-port', 4443),
+      profile,
+      ...(v.issuer === undefined ? {} : { issuer: v.issuer }),
+      ...(v.data === undefined ? {} : { dataDir: v.data }),
+      ...(audPolicy === undefined ? {} : { audiencePolicy: audPolicy }),
+      ...(v['trust-proxy'] === undefined ? {} : { trustProxy: v['trust-proxy'].split(',').map((a) => a.trim()).filter((a) => a !== '') }),
+      ...(v.clients === undefined ? {} : { clients: await readClients(v.clients) }),
+      ...(v['registration-token'] === undefined ? {} : { registrationToken: v['registration-token'] }),
+      ...(v.host === undefined ? {} : { host: v.host }),
+      ...(v['public-host'] === undefined ? {} : { publicHost: v['public-host'] }),
+      log: (message) => io.stderr(`${message}\n`),
+    };
+    const running = await startLabServer(options);
+    io.stdout(`http  ${running.httpUrl}  issuer ${running.issuer}${options.profile === 'none' ? '' : `, profile ${options.profile}`}\n`);
+    if (running.httpsUrl !== undefined) {
+      const caFile = options.dataDir === undefined ? `${running.httpUrl}/lab/ca.pem` : join(options.dataDir, 'lab-ca.pem');
+      io.stdout(`https ${running.httpsUrl}  mutual TLS, server certificate from the lab CA (${caFile})\n`);
+    }
+    await new Promise<void>((resolve) => {
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await running.stop();
+    io.stderr('authlab server: stopped\n');
+    return 0;
+  },
+};

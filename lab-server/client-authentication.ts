@@ -1,0 +1,54 @@
+/**
+ * Every endpoint that authenticates clients (token, revocation, device authorization, backchannel
+ * authentication; RFC 6749 §3.2.1, RFC 7009 §2.1, RFC 8628 §3.1, CIBA Core §7.1) goes through lib's
+ * authenticateClient, with the request's certificate and the URL of the endpoint called, and puts
+ * every check lib made in the trace.
+ */
+import { authenticateClient, OAuthError, type AuthenticatedClient, type ClientAuthRequest } from '@client-auth-lab/lib';
+import type { Exchange } from './exchange.js';
+import type { FormParameters } from './form.js';
+import type { StoredClient } from './store/types.js';
+
+/** The client a request claims to be, before anything is verified (for the trace only). */
+function claimedClientId(x: Exchange, form: FormParameters): string | undefined {
+  if (typeof form.client_id === 'string') return form.client_id;
+  const authorization = x.req.headers.authorization;
+  if (authorization !== undefined && /^basic\s/i.test(authorization)) {
+    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) {
+      try {
+        return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+      } catch {
+        return decoded.slice(0, colon);
+      }
+    }
+  }
+  const sub = x.request.jwts?.client_assertion?.payload.sub;
+  return typeof sub === 'string' ? sub : undefined;
+}
+
+export interface AuthenticatedCaller extends AuthenticatedClient {
+  client: StoredClient;
+}
+
+export async function authenticateCaller(x: Exchange, form: FormParameters): Promise<AuthenticatedCaller> {
+  x.clientId = claimedClientId(x, form);
+  const certificate = x.certificate;
+  const request: ClientAuthRequest = {
+    headers: x.req.headers,
+    body: form,
+    endpointUrl: x.endpointUrl,
+    ...(certificate === undefined ? {} : { clientCertificate: certificate.der, clientCertificateChain: certificate.chain }),
+  };
+  try {
+    const result = await authenticateClient(request, { findClient: (id) => x.ctx.findClient(id), server: x.ctx.server });
+    x.addChecks(result.checks);
+    x.clientId = result.client.client_id;
+    x.method = result.method;
+    return result as AuthenticatedCaller;
+  } catch (error) {
+    if (error instanceof OAuthError) x.addChecks(error.checks);
+    throw error;
+  }
+}

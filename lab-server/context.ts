@@ -1,0 +1,104 @@
+/**
+ * What every route shares: the resolved configuration, the store, the traces, the endpoint URLs on
+ * each listener, and lib's AuthorizationServerContext built once from them.
+ */
+import {
+  createJwksResolver, type AuthorizationServerContext, type AuthorizationServerEndpoints,
+} from '@client-auth-lab/lib';
+import type { ResolvedConfig } from './config.js';
+import type { LabStore, StoredClient } from './store/types.js';
+import type { TraceBuffer } from './traces.js';
+
+/** Paths of the endpoints, the same on both listeners. */
+export const PATHS = {
+  metadata: '/.well-known/oauth-authorization-server',
+  openidConfiguration: '/.well-known/openid-configuration',
+  authorization: '/authorize',
+  token: '/token',
+  registration: '/register',
+  revocation: '/revoke',
+  introspection: '/introspect',
+  deviceAuthorization: '/device_authorization',
+  deviceVerification: '/device',
+  backchannelAuthentication: '/bc-authorize',
+  resource: '/resource',
+  jwks: '/jwks',
+} as const;
+
+export interface LabState {
+  /** The lab user who approves authorization, device and CIBA requests. */
+  currentUser: string;
+}
+
+export interface LabContext {
+  config: ResolvedConfig;
+  store: LabStore;
+  traces: TraceBuffer;
+  server: AuthorizationServerContext;
+  /** Endpoint URLs as the plain listener (the issuer) publishes them. */
+  endpoints: Required<AuthorizationServerEndpoints>;
+  /** The same endpoints on the mutual-TLS listener (RFC 8705 §5), when it runs. */
+  mtlsEndpoints: Partial<AuthorizationServerEndpoints> | undefined;
+  /** The server's public signing keys (the JWKS endpoint). */
+  jwks: { keys: Record<string, unknown>[] };
+  state: LabState;
+  /** The lab CA certificate (PEM), served at /lab/ca.pem so clients can trust the HTTPS listener. */
+  caCertificatePem: string | undefined;
+  findClient(clientId: string): StoredClient | undefined;
+}
+
+function endpointsAt(base: string): Required<AuthorizationServerEndpoints> {
+  return {
+    authorization_endpoint: `${base}${PATHS.authorization}`,
+    token_endpoint: `${base}${PATHS.token}`,
+    registration_endpoint: `${base}${PATHS.registration}`,
+    revocation_endpoint: `${base}${PATHS.revocation}`,
+    introspection_endpoint: `${base}${PATHS.introspection}`,
+    device_authorization_endpoint: `${base}${PATHS.deviceAuthorization}`,
+    backchannel_authentication_endpoint: `${base}${PATHS.backchannelAuthentication}`,
+    jwks_uri: `${base}${PATHS.jwks}`,
+  };
+}
+
+export function createLabContext(
+  config: ResolvedConfig, store: LabStore, traces: TraceBuffer, trustAnchors: readonly Uint8Array[], jwks: { keys: Record<string, unknown>[] }, caCertificatePem?: string,
+): LabContext {
+  const endpoints = endpointsAt(config.issuer);
+  const mtls = config.httpsBaseUrl === undefined ? undefined : endpointsAt(config.httpsBaseUrl);
+  const mtlsEndpoints = mtls === undefined ? undefined : {
+    token_endpoint: mtls.token_endpoint,
+    revocation_endpoint: mtls.revocation_endpoint,
+    introspection_endpoint: mtls.introspection_endpoint,
+    device_authorization_endpoint: mtls.device_authorization_endpoint,
+    backchannel_authentication_endpoint: mtls.backchannel_authentication_endpoint,
+    registration_endpoint: mtls.registration_endpoint,
+  };
+  // CIBA Core §7.1: an assertion at the backchannel endpoint may name that endpoint; the same courtesy
+  // is extended to the other endpoints that authenticate clients (interop policy only).
+  const otherAudiences = [endpoints, mtls]
+    .flatMap((e) => (e === undefined ? [] : [e.backchannel_authentication_endpoint, e.revocation_endpoint, e.device_authorization_endpoint]));
+  const server: AuthorizationServerContext = {
+    issuer: config.issuer,
+    tokenEndpoint: endpoints.token_endpoint,
+    ...(mtls === undefined ? {} : { mtlsTokenEndpoint: mtls.token_endpoint }),
+    otherAudiences,
+    audiencePolicy: config.audiencePolicy,
+    clock: config.now,
+    replayStore: store.replay,
+    jwks: createJwksResolver(),
+    trustAnchors,
+    ...(config.profile === undefined ? {} : { profile: config.profile }),
+  };
+  return {
+    config,
+    store,
+    traces,
+    server,
+    endpoints,
+    mtlsEndpoints,
+    jwks,
+    state: { currentUser: config.users[0]?.sub ?? 'alice' },
+    caCertificatePem,
+    findClient: (clientId) => store.clients.get(clientId),
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * One request and its trace. A route handler receives an Exchange: it reads the body through it (so
+ * the trace shows the parsed form), adds checks to its CheckLog, and answers through it (so the trace
+ * shows the response). Any error thrown from the handler is answered per RFC 6749 §5.2 and traced.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Request, RequestHandler, Response } from 'express';
+import { CheckLog, decodeCompactJwt, OAuthError, type Check } from '@client-auth-lab/lib';
+import { presentedCertificate, isTlsRequest, type PresentedCertificate } from './client-certificate.js';
+import type { LabContext } from './context.js';
+import { asOAuthError, errorResponseHeaders, NO_STORE_HEADERS } from './errors.js';
+import { readForm, readJsonObject, queryParameters, type FormParameters } from './form.js';
+import { maskParameters, newTraceId, traceHeaders, type Trace, type TraceRequest } from './traces.js';
+
+export class Exchange {
+  readonly id = newTraceId();
+  readonly started = performance.now();
+  readonly log = new CheckLog();
+  readonly notes: string[] = [];
+  readonly request: TraceRequest;
+  readonly listener: 'http' | 'https';
+  clientId: string | undefined;
+  method: string | undefined;
+  #certificate: PresentedCertificate | undefined | null = null;
+  #answered = false;
+
+  constructor(readonly ctx: LabContext, readonly req: Request, readonly res: Response, readonly endpoint: string) {
+    this.listener = isTlsRequest(req) ? 'https' : 'http';
+    this.request = {
+      method: req.method,
+      path: req.path,
+      listener: this.listener,
+      remoteAddress: req.socket.remoteAddress ?? '',
+      headers: traceHeaders(req.headers),
+    };
+  }
+
+  /** Base URL of the listener this request arrived on, as the server publishes it. */
+  get baseUrl(): string {
+    return this.listener === 'https' ? (this.ctx.config.httpsBaseUrl as string) : this.ctx.config.issuer;
+  }
+
+  /** The absolute URL of the endpoint called (lib's ClientAuthRequest.endpointUrl). */
+  get endpointUrl(): string {
+    return `${this.baseUrl}${this.req.path}`;
+  }
+
+  /** The client certificate, from the handshake or a trusted proxy (read once). */
+  get certificate(): PresentedCertificate | undefined {
+    if (this.#certificate === null) {
+      this.#certificate = presentedCertificate(this.req, this.ctx.config.trustProxy, this.notes);
+      if (this.#certificate !== undefined) this.request.certificate = this.#certificate.summary;
+    }
+    return this.#certificate;
+  }
+
+  async form(): Promise<FormParameters> {
+    const form = await readForm(this.req, this.ctx.config.maxBodyBytes);
+    this.request.form = maskParameters(form);
+    this.decodeJwts(form, ['client_assertion', 'assertion']);
+    return form;
+  }
+
+  query(): FormParameters {
+    const query = queryParameters(this.req.originalUrl);
+    this.request.query = maskParameters(query);
+    return query;
+  }
+
+  async json(): Promise<Record<string, unknown>> {
+    const body = await readJsonObject(this.req, this.ctx.config.maxBodyBytes);
+    this.request.json = maskParameters(body);
+    return body;
+  }
+
+  /** Shows the decoded (unverified) header and payload of JWT parameters in the trace. */
+  decodeJwts(form: FormParameters, names: readonly string[]): void {
+    for (const name of names) {
+      const value = form[name];
+      if (typeof value !== 'string') continue;
+      try {
+        const { header, payload } = decodeCompactJwt(value);
+        this.request.jwts = { ...this.request.jwts, [name]: { header, payload } };
+      } catch {
+        // The check that refuses it explains why; the trace keeps the masked text.
+      }
+    }
+  }
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
+  addChecks(checks: readonly Check[]): void {
+    for (const check of checks) if (!this.log.checks.includes(check)) this.log.checks.push(check);
+  }
+
+  /** Sends a JSON answer and records the trace. */
+  send(status: number, body: unknown, headers: Record<string, string> = {}, error?: OAuthError): void {
+    if (this.#answered) return;
+    this.#answered = true;
+    const res = this.res;
+    const allHeaders: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', ...headers, 'X-Lab-Trace-Id': this.id };
+    if (body === undefined) delete allHeaders['Content-Type'];
+    res.status(status);
+    for (const [name, value] of Object.entries(allHeaders)) res.setHeader(name, value);
+    if (body === undefined) res.end();
+    else res.end(JSON.stringify(body));
+    this.record(status, allHeaders, body, error);
+  }
+
+  /** Sends a JSON answer that must not be cached (RFC 6749 §5.1). */
+  sendNoStore(status: number, body: unknown, headers: Record<string, string> = {}): void {
+    this.send(status, body, { ...NO_STORE_HEADERS, ...headers });
+  }
+
+  redirect(location: string, error?: OAuthError): void {
+    if (this.#answered) return;
+    this.#answered = true;
+    const headers = { Location: location, ...NO_STORE_HEADERS, 'X-Lab-Trace-Id': this.id };
+    this.res.status(302);
+    for (const [name, value] of Object.entries(headers)) this.res.setHeader(name, value);
+    this.res.end();
+    this.record(302, headers, undefined, error);
+  }
+
+  /** Answers with an OAuth error (RFC 6749 §5.2), keeping lib's checks in the trace. */
+  fail(thrown: unknown): void {
+    const error = asOAuthError(thrown, this.ctx.config.log);
+    this.addChecks(error.checks);
+    const headers = errorResponseHeaders(error);
+    // A body that was not read completely leaves the connection in an unknown state: close it.
+    if (!this.req.complete) headers.Connection = 'close';
+    this.send(error.status, error.toResponseBody(), headers, error);
+  }
+
+  record(status: number, headers: Record<string, string>, body: unknown, error?: OAuthError): void {
+    const trace: Trace = {
+      id: this.id,
+      time: new Date().toISOString(),
+      endpoint: this.endpoint,
+      outcome: error === undefined ? { ok: status < 400 } : {
+        ok: false,
+        error: error.error,
+        code: error.code,
+        ...(error.spec === undefined ? {} : { spec: error.spec }),
+      },
+      request: this.request,
+      checks: this.log.checks,
+      notes: this.notes,
+      response: { status, headers: { ...headers }, ...(body === undefined ? {} : { body: maskParameters(body) }) },
+      durationMs: Math.round((performance.now() - this.started) * 100) / 100,
+    };
+    if (this.clientId !== undefined) trace.clientId = this.clientId;
+    if (this.method !== undefined) trace.method = this.method;
+    this.ctx.traces.add(trace);
+  }
+}
+
+export type ExchangeHandler = (exchange: Exchange) => Promise<void> | void;
+
+/** An express handler that runs `handler` with an Exchange and turns whatever it throws into an OAuth error. */
+export function traced(ctx: LabContext, endpoint: string, handler: ExchangeHandler): RequestHandler {
+  return async (req, res) => {
+    const exchange = new Exchange(ctx, req, res, endpoint);
+    try {
+      await handler(exchange);
+    } catch (error) {
+      exchange.fail(error);
+    }
+  };
+}
+
+/**
+ * Traces a request that Node's HTTP parser refused before express saw it (a folded header, say),
+ * so that the learner finds the explanation in the same place as every other decision.
+ */
+export function recordParserRejection(
+  ctx: LabContext,
+  details: { listener: 'http' | 'https'; remoteAddress: string; check: Check; code: string; status: number; body: Record<string, string>; headers: Record<string, string> },
+): string {
+  const id = newTraceId();
+  ctx.traces.add({
+    id,
+    time: new Date().toISOString(),
+    endpoint: 'http_parser',
+    outcome: { ok: false, error: details.body.error as string, code: details.code, ...(details.check.spec === undefined ? {} : { spec: details.check.spec }) },
+    request: { method: '?', path: '?', listener: details.listener, remoteAddress: details.remoteAddress, headers: {} },
+    checks: [details.check],
+    notes: ["Node's HTTP parser refused the request before any route ran"],
+    response: { status: details.status, headers: details.headers, body: details.body },
+    durationMs: 0,
+  });
+  return id;
+}

@@ -1,0 +1,21 @@
+// The public API of @client-auth-lab/lab-server. Every name is exported explicitly.
+export { createLabApp, labContextOf, preloadClients } from './app.js';
+export type { LabAppOptions } from './app.js';
+export { startLabServer } from './listen.js';
+export type { StartLabServerOptions, RunningLabServer } from './listen.js';
+export { startLab, formatTrace } from './notebook.js';
+export type { Lab, LabEndpoints } from './notebook.js';
+export { resolveConfig, parseProfileName, normalizeAddress, DEFAULT_RESOURCE_SERVER, DEFAULT_USERS } from './config.js';
+export type { LabServerOptions, ResolvedConfig, ProfileName, ResourceServerCredentials, TrustedAssertionIssuer, LabUser } from './config.js';
+export { PATHS } from './context.js';
+export type { LabContext, LabState } from './context.js';
+export { openLabCertificateAuthority } from './lab-ca.js';
+export type { LabCertificateAuthority, ClientCertificateOptions, IssuedClientCertificate, ServerCertificate } from './lab-ca.js';
+export { TraceBuffer, maskSecret, maskToken, maskJwtSignature, maskAuthorization } from './traces.js';
+export type { Trace, TraceRequest, TraceResponse, CertificateSummary } from './traces.js';
+export { createMemoryStore, openFileStore, STORE_FILE } from './store/index.js';
+export type {
+  LabStore, Collection, StoredClient, TokenRecord, AuthorizationCodeRecord, DeviceCodeRecord, CibaRequestRecord,
+} from './store/index.js';
+export { parseFormUrlEncoded } from './form.js';
+export type { FormParameters } from './form.js';

@@ -1,0 +1,114 @@
+/**
+ * One-line helpers for notebook cells:
+ *
+ *   const lab = await startLab();
+ *   const client = await lab.register({ token_endpoint_auth_method: 'client_secret_post', grant_types: ['client_credentials'] });
+ *   … send a request …
+ *   console.log(formatTrace(lab.lastTrace()));
+ *   await lab.stop();
+ */
+import type { ClientCertificateOptions, IssuedClientCertificate } from './lab-ca.js';
+import { startLabServer, type RunningLabServer, type StartLabServerOptions } from './listen.js';
+import type { Trace } from './traces.js';
+
+export interface LabEndpoints {
+  issuer: string;
+  metadata: string;
+  token: string;
+  /** The token endpoint on the mutual-TLS listener (RFC 8705 §5). */
+  mtlsToken: string | undefined;
+  registration: string;
+  authorization: string;
+  revocation: string;
+  introspection: string;
+  deviceAuthorization: string;
+  backchannelAuthentication: string;
+  resource: string;
+  mtlsResource: string | undefined;
+  traces: string;
+}
+
+export interface Lab {
+  httpUrl: string;
+  httpsUrl: string | undefined;
+  issuer: string;
+  caCertificatePem: string;
+  urls: LabEndpoints;
+  server: RunningLabServer;
+  /** Registers a client over HTTP (so the registration is traced) and returns the server's answer. */
+  register(metadata: Record<string, unknown>): Promise<Record<string, unknown> & { client_id: string; client_secret?: string }>;
+  /** The newest trace, optionally of one client or endpoint. */
+  lastTrace(filter?: { clientId?: string; endpoint?: string }): Trace | undefined;
+  traces(filter?: { clientId?: string; endpoint?: string; limit?: number }): Trace[];
+  /** A client certificate issued by the lab CA (for tls_client_auth). */
+  issueClientCertificate(options: ClientCertificateOptions): Promise<IssuedClientCertificate>;
+  /** Chooses the lab user who approves authorization, device and CIBA requests. */
+  useUser(sub: string): void;
+  stop(): Promise<void>;
+}
+
+export async function startLab(options: StartLabServerOptions = {}): Promise<Lab> {
+  const server = await startLabServer({ port: 0, tlsPort: 0, ...options });
+  const { context } = server;
+  const mtls = server.httpsUrl;
+  const urls: LabEndpoints = {
+    issuer: server.issuer,
+    metadata: `${server.issuer}/.well-known/oauth-authorization-server`,
+    token: context.endpoints.token_endpoint,
+    mtlsToken: context.mtlsEndpoints?.token_endpoint,
+    registration: context.endpoints.registration_endpoint,
+    authorization: context.endpoints.authorization_endpoint,
+    revocation: context.endpoints.revocation_endpoint,
+    introspection: context.endpoints.introspection_endpoint,
+    deviceAuthorization: context.endpoints.device_authorization_endpoint,
+    backchannelAuthentication: context.endpoints.backchannel_authentication_endpoint,
+    resource: `${server.httpUrl}/resource`,
+    mtlsResource: mtls === undefined ? undefined : `${mtls}/resource`,
+    traces: `${server.httpUrl}/lab/traces`,
+  };
+  return {
+    httpUrl: server.httpUrl,
+    httpsUrl: server.httpsUrl,
+    issuer: server.issuer,
+    caCertificatePem: server.caCertificatePem,
+    urls,
+    server,
+    async register(metadata) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (options.registrationToken !== undefined) headers.authorization = `Bearer ${options.registrationToken}`;
+      const response = await fetch(`${server.httpUrl}/register`, { method: 'POST', headers, body: JSON.stringify(metadata) });
+      const body = (await response.json()) as Record<string, unknown>;
+      if (response.status !== 201) {
+        const error = new Error(`registration refused: ${String(body.error)}: ${String(body.error_description)}`) as Error & { body: unknown };
+        error.body = body;
+        throw error;
+      }
+      return body as Record<string, unknown> & { client_id: string };
+    },
+    lastTrace(filter = {}) {
+      return context.traces.list({ ...filter, limit: 1 })[0];
+    },
+    traces(filter = {}) {
+      return context.traces.list(filter);
+    },
+    issueClientCertificate(certificateOptions) {
+      return server.ca.issueClientCertificate(certificateOptions);
+    },
+    useUser(sub) {
+      if (!context.config.users.some((u) => u.sub === sub)) throw new TypeError(`'${sub}' is not a lab user (${context.config.users.map((u) => u.sub).join(', ')})`);
+      context.state.currentUser = sub;
+    },
+    stop: () => server.stop(),
+  };
+}
+
+/** A trace as text: the request line, each check with ✓/✗ and its spec section, and the response. */
+export function formatTrace(trace: Trace | undefined): string {
+  if (trace === undefined) return '(no trace)';
+  const lines = [`${trace.request.method} ${trace.request.path} (${trace.request.listener}) → ${trace.response.status}${trace.outcome.error === undefined ? '' : ` ${trace.outcome.error} [${trace.outcome.code}]`}`];
+  if (trace.clientId !== undefined) lines.push(`client: ${trace.clientId}${trace.method === undefined ? '' : ` (${trace.method})`}`);
+  if (trace.request.certificate !== undefined) lines.push(`certificate: ${trace.request.certificate.subject} via ${trace.request.certificate.source}, x5t#S256 ${trace.request.certificate['x5t#S256']}`);
+  for (const note of trace.notes) lines.push(`note: ${note}`);
+  for (const check of trace.checks) lines.push(`  ${check.passed ? '✓' : '✗'} ${check.name}: ${check.detail}${check.spec === undefined ? '' : `  [${check.spec}]`}`);
+  return lines.join('\n');
+}

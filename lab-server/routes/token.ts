@@ -1,0 +1,33 @@
+/**
+ * The token endpoint (RFC 6749 §3.2): authenticate the client through lib, then the grant rules
+ * (client type, registered grant_types), then the grant itself. Success is RFC 6749 §5.1 with
+ * Cache-Control: no-store; failures are §5.2.
+ */
+import { clientTypeOf, isGrantAllowedFor } from '@client-auth-lab/lib';
+import { authenticateCaller } from '../client-authentication.js';
+import type { Exchange } from '../exchange.js';
+import { singleParameter } from '../form.js';
+import { GRANT_HANDLERS, SUPPORTED_GRANT_TYPES } from '../grants/index.js';
+
+export async function tokenEndpoint(x: Exchange): Promise<void> {
+  const form = await x.form();
+  const caller = await authenticateCaller(x, form);
+  const { log } = x;
+  const grantType = singleParameter(form, 'grant_type');
+  log.require(grantType !== undefined, 'grant_type present', 'RFC 6749 §4.1.3; RFC 6749 §5.2', { code: 'ERR_GRANT_TYPE_MISSING', error: 'invalid_request' },
+    `grant_type is ${String(grantType)}`, () => 'the token request has no grant_type');
+  const handler = GRANT_HANDLERS[grantType as string];
+  log.require(handler !== undefined, 'grant_type supported', 'RFC 6749 §5.2', { code: 'ERR_GRANT_TYPE_UNSUPPORTED', error: 'unsupported_grant_type' },
+    `${String(grantType)} is supported`, () => `grant_type '${String(grantType)}' is not supported here; supported: ${SUPPORTED_GRANT_TYPES.join(', ')}`);
+  const type = clientTypeOf(caller.client);
+  const decision = isGrantAllowedFor(type, grantType as string);
+  log.require(decision.allowed, 'client type', decision.spec, { code: 'ERR_GRANT_CLIENT_TYPE', error: 'unauthorized_client' },
+    decision.detail, () => decision.detail);
+  const registered = caller.client.grant_types ?? ['authorization_code'];
+  log.require(registered.includes(grantType as string), 'registered grant_types', 'RFC 6749 §5.2; RFC 7591 §2',
+    { code: 'ERR_GRANT_NOT_REGISTERED', error: 'unauthorized_client' },
+    `the client registered ${String(grantType)} in grant_types`,
+    () => `the client is not authorized to use ${String(grantType)}: its registered grant_types are ${registered.join(', ')}`);
+  const response = await (handler as NonNullable<typeof handler>)(x, caller, form);
+  x.sendNoStore(200, response);
+}

@@ -1,0 +1,102 @@
+/**
+ * Everything the server remembers lives behind one interface: registered clients, issued tokens,
+ * authorization codes, device and CIBA requests, and the jti replay store. Reads are synchronous
+ * (state is held in memory); `commit` resolves once every change so far is durable.
+ */
+import type { ConfirmationClaim, RegisteredClient, ReplayStore } from '@client-auth-lab/lib';
+
+/** A registered client as stored: its metadata plus what RFC 7591 §3.2.1 and RFC 7592 §3 add. */
+export interface StoredClient extends RegisteredClient {
+  client_id_issued_at: number;
+  /** SHA-256 (base64url) of the registration access token (RFC 7592 §3); the token itself is not kept. */
+  registration_access_token_sha256?: string;
+}
+
+export type TokenKind = 'access_token' | 'refresh_token';
+
+export interface TokenRecord {
+  kind: TokenKind;
+  value: string;
+  client_id: string;
+  /** The resource owner, when the grant had one. */
+  sub?: string;
+  scope?: string;
+  grant_type: string;
+  /** Tokens issued from one grant share it, so revoking one can revoke the others (RFC 7009 §2.1). */
+  grant_id: string;
+  iat: number;
+  exp: number;
+  cnf?: ConfirmationClaim;
+  revoked?: boolean;
+}
+
+export interface AuthorizationCodeRecord {
+  code: string;
+  client_id: string;
+  redirect_uri: string;
+  /** Whether redirect_uri was present in the authorization request (RFC 6749 §4.1.3). */
+  redirect_uri_given: boolean;
+  scope?: string;
+  sub: string;
+  code_challenge: string;
+  code_challenge_method: 'S256';
+  exp: number;
+  grant_id: string;
+  /** Set when the code was redeemed; a second use is refused and revokes the grant (RFC 6749 §4.1.2). */
+  used_at?: number;
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'denied';
+
+export interface DeviceCodeRecord {
+  device_code: string;
+  user_code: string;
+  client_id: string;
+  scope?: string;
+  exp: number;
+  interval: number;
+  status: ApprovalStatus;
+  sub?: string;
+  last_poll?: number;
+}
+
+export interface CibaRequestRecord {
+  auth_req_id: string;
+  client_id: string;
+  scope: string;
+  login_hint: string;
+  binding_message?: string;
+  exp: number;
+  interval: number;
+  status: ApprovalStatus;
+  sub: string;
+  /** Epoch ms at which the lab user approves automatically, if they do. */
+  approve_at?: number;
+  last_poll?: number;
+}
+
+export interface Collection<T> {
+  get(key: string): T | undefined;
+  set(key: string, value: T): void;
+  delete(key: string): boolean;
+  /** Reads and removes in one step: of two concurrent takes, only one gets the value. */
+  take(key: string): T | undefined;
+  values(): IterableIterator<T>;
+  readonly size: number;
+}
+
+export interface LabStore {
+  readonly clients: Collection<StoredClient>;
+  readonly tokens: Collection<TokenRecord>;
+  readonly codes: Collection<AuthorizationCodeRecord>;
+  readonly deviceCodes: Collection<DeviceCodeRecord>;
+  readonly cibaRequests: Collection<CibaRequestRecord>;
+  readonly replay: ReplayStore;
+  /** Where the state is kept, or undefined for memory only. */
+  readonly location: string | undefined;
+  /** Resolves once every change made so far is durable (at once for the memory store). */
+  commit(): Promise<void>;
+  /** Drops expired tokens, codes and requests (epoch seconds). */
+  sweep(nowSeconds: number): void;
+  close(): Promise<void>;
+}

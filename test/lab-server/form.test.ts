@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { parseFormUrlEncoded } from '@client-auth-lab/lab-server';
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+  return undefined;
+}
+
+describe('application/x-www-form-urlencoded (RFC 6749 Appendix B)', () => {
+  it('decodes + as a space and %XX as UTF-8 octets', () => {
+    expect(parseFormUrlEncoded('a=b+c&d=%C3%A9%2B')).toEqual({ a: 'b c', d: 'é+' });
+  });
+  it('keeps a repeated parameter as an array so that lib can refuse it (RFC 6749 §3.2)', () => {
+    expect(parseFormUrlEncoded('scope=a&scope=b&scope=c').scope).toEqual(['a', 'b', 'c']);
+  });
+  it('treats a parameter without a value as omitted (RFC 6749 §3.1)', () => {
+    expect(parseFormUrlEncoded('client_secret=&client_id=x&flag')).toEqual({ client_id: 'x' });
+  });
+  it('rejects broken percent-encoding because it cannot be decoded', () => {
+    expect(codeOf(() => parseFormUrlEncoded('a=%zz'))).toBe('ERR_FORM_ENCODING');
+    expect(codeOf(() => parseFormUrlEncoded('a=%C3%28'))).toBe('ERR_FORM_ENCODING');
+  });
+  it('is not fooled by __proto__', () => {
+    const form = parseFormUrlEncoded('__proto__=x&constructor=y');
+    expect(Object.getPrototypeOf(form)).toBeNull();
+    expect(form.constructor).toBe('y');
+  });
+});
