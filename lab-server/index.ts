@@ -19,3 +19,6 @@ export type {
 } from './store/index.js';
 export { parseFormUrlEncoded } from './form.js';
 export type { FormParameters } from './form.js';
+export { labRequest } from './http-client.js';
+export type { LabRequestOptions, LabResponse } from './http-client.js';
+export { renderTraceHtml } from './trace-render.js';

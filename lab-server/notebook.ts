@@ -10,6 +10,7 @@
 import type { ClientCertificateOptions, IssuedClientCertificate } from './lab-ca.js';
 import { startLabServer, type RunningLabServer, type StartLabServerOptions } from './listen.js';
 import type { Trace } from './traces.js';
+import { labRequest, type LabRequestOptions, type LabResponse } from './http-client.js';
 
 export interface LabEndpoints {
   issuer: string;
@@ -42,6 +43,8 @@ export interface Lab {
   traces(filter?: { clientId?: string; endpoint?: string; limit?: number }): Trace[];
   /** A client certificate issued by the lab CA (for tls_client_auth). */
   issueClientCertificate(options: ClientCertificateOptions): Promise<IssuedClientCertificate>;
+  /** Sends a request over a real socket; on the TLS listener the lab CA is trusted automatically. */
+  request(url: string, options?: LabRequestOptions): Promise<LabResponse>;
   /** Chooses the lab user who approves authorization, device and CIBA requests. */
   useUser(sub: string): void;
   stop(): Promise<void>;
@@ -90,6 +93,9 @@ export async function startLab(options: StartLabServerOptions = {}): Promise<Lab
     },
     traces(filter = {}) {
       return context.traces.list(filter);
+    },
+    request(url, requestOptions = {}) {
+      return labRequest(url, { ca: server.caCertificatePem, ...requestOptions });
     },
     issueClientCertificate(certificateOptions) {
       return server.ca.issueClientCertificate(certificateOptions);
