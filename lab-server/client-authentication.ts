@@ -4,7 +4,14 @@
  * authenticateClient, with the request's certificate and the URL of the endpoint called, and puts
  * every check lib made in the trace.
  */
-import { authenticateClient, OAuthError, type AuthenticatedClient, type ClientAuthRequest } from '@client-auth-lab/lib';
+import {
+  authenticateClient,
+  isBasicAuthorization,
+  OAuthError,
+  parseClientSecretBasic,
+  type AuthenticatedClient,
+  type ClientAuthRequest,
+} from '@client-auth-lab/lib';
 import type { Exchange } from './exchange.js';
 import type { FormParameters } from './form.js';
 import type { StoredClient } from './store/types.js';
@@ -13,15 +20,11 @@ import type { StoredClient } from './store/types.js';
 function claimedClientId(x: Exchange, form: FormParameters): string | undefined {
   if (typeof form.client_id === 'string') return form.client_id;
   const authorization = x.req.headers.authorization;
-  if (authorization !== undefined && /^basic\s/i.test(authorization)) {
-    const decoded = Buffer.from(authorization.slice(6).trim(), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon > 0) {
-      try {
-        return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-      } catch {
-        return decoded.slice(0, colon);
-      }
+  if (isBasicAuthorization(authorization)) {
+    try {
+      return parseClientSecretBasic(authorization as string).clientId;
+    } catch {
+      // A malformed header names no client; lib refuses it with the precise reason.
     }
   }
   const sub = x.request.jwts?.client_assertion?.payload.sub;

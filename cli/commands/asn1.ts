@@ -1,20 +1,6 @@
 /** `authlab asn1`: the DER tree, like `openssl asn1parse -i` and the lapo.it ASN.1 decoder. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { asn1ToJson, decodeAsn1, decodeInput, formatAsn1Text, labelAsn1Tree } from '@client-auth-lab/lib';
-import { type Command, UsageError } from '../command.js';
-
-function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function onePositional(positionals: string[], what: string): string {
-  if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`expected exactly one ${what}, got ${positionals.length}`);
-  return positionals[0];
-}
+import { type Command, onePositional, parseOptions, UsageError } from '../command.js';
 
 export const asn1Command: Command = {
   name: 'asn1',

@@ -1,21 +1,7 @@
 /** `authlab b64`: move between the layers of the chapter-05 picture, DER ↔ Base64 ↔ Base64URL ↔ hex ↔ PEM. */
 import { writeFile } from 'node:fs/promises';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { decodeInput, encodePem, fromBase64, fromBase64Url, fromHex, toBase64, toBase64Url, toHex } from '@client-auth-lab/lib';
-import { type Command, UsageError } from '../command.js';
-
-function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function onePositional(positionals: string[], what: string): string {
-  if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`expected exactly one ${what}, got ${positionals.length}`);
-  return positionals[0];
-}
+import { type Command, parseOptions, UsageError } from '../command.js';
 
 const TARGETS = ['base64', 'base64url', 'hex', 'pem', 'der-file'] as const;
 const SOURCES = ['auto', 'pem', 'base64', 'base64url', 'hex', 'text'] as const;

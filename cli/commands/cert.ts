@@ -1,20 +1,6 @@
 /** `authlab cert self-signed | issue`: what `openssl req -x509` and `openssl x509 -req -CA` do. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createSelfSignedCertificate, issueCertificate, loadCertificateAuthority, parseSanList, type SanInput } from '@client-auth-lab/lib';
-import { type Command, UsageError } from '../command.js';
-
-function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function onePositional(positionals: string[], what: string): string {
-  if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`expected exactly one ${what}, got ${positionals.length}`);
-  return positionals[0];
-}
+import { type Command, parseOptions, UsageError } from '../command.js';
 
 function days(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;

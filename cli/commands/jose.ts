@@ -1,20 +1,6 @@
 /** `authlab jose sign`: a compact JWS like mkjose / jose-generator, with a client-assertion preset (RFC 7523). */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { signClientAssertion, signCompactJws } from '@client-auth-lab/lib';
-import { type Command, UsageError } from '../command.js';
-
-function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function onePositional(positionals: string[], what: string): string {
-  if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`expected exactly one ${what}, got ${positionals.length}`);
-  return positionals[0];
-}
+import { type Command, parseOptions, UsageError } from '../command.js';
 
 function parseJwk(text: string, file: string): Record<string, unknown> {
   let parsed: unknown;

@@ -1,20 +1,6 @@
 /** `authlab key gen | show | pub`: what `openssl genpkey`, `openssl pkey -text -noout` and `openssl pkey -pubout` do. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { decodePemAll, describeKeyText, generateKeyPair, readPrivateKey, readPublicKey, type KeySpec } from '@client-auth-lab/lib';
-import { type Command, UsageError } from '../command.js';
-
-function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function onePositional(positionals: string[], what: string): string {
-  if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`expected exactly one ${what}, got ${positionals.length}`);
-  return positionals[0];
-}
+import { type Command, onePositional, parseOptions, UsageError } from '../command.js';
 
 export const keyGenCommand: Command = {
   name: 'key gen',

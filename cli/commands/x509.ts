@@ -1,20 +1,6 @@
 /** `authlab x509`: the certificate view, as text like `openssl x509 -text -noout` or as JSON. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { certificateToJson, decodePemAll, formatCertificateText, looksLikeText, readCertificate, type CertificateView } from '@client-auth-lab/lib';
-import { type Command, UsageError } from '../command.js';
-
-function parseOptions<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function onePositional(positionals: string[], what: string): string {
-  if (positionals.length !== 1 || !positionals[0]) throw new UsageError(`expected exactly one ${what}, got ${positionals.length}`);
-  return positionals[0];
-}
+import { type Command, onePositional, parseOptions, UsageError } from '../command.js';
 
 export const x509Command: Command = {
   name: 'x509',
