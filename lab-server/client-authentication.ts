@@ -37,6 +37,12 @@ export interface AuthenticatedCaller extends AuthenticatedClient {
 
 export async function authenticateCaller(x: Exchange, form: FormParameters): Promise<AuthenticatedCaller> {
   x.clientId = claimedClientId(x, form);
+  // RFC 6749 §3.2: no parameter may appear twice, whichever it is; refused before anything is trusted.
+  const repeated = Object.keys(form).filter((name) => Array.isArray(form[name]));
+  if (repeated.length > 0) {
+    x.log.fail('parameters once', `the parameter(s) ${repeated.join(', ')} appear more than once; request parameters MUST NOT be repeated`,
+      'RFC 6749 §3.2', { code: 'ERR_PARAMETER_REPEATED', error: 'invalid_request' });
+  }
   const certificate = x.certificate;
   const request: ClientAuthRequest = {
     headers: x.req.headers,
