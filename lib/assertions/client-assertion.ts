@@ -143,20 +143,23 @@ export async function verifyClientAssertion(
     `exp ${isoOf(expiry)} is ${expiry - now} s ahead (tolerance ${tolerance} s)`,
     () => `the assertion expired at ${isoOf(expiry)}, ${now - expiry} s before the server's clock (${isoOf(now)}; tolerance ${tolerance} s)`);
   const futureLimit = Math.min(tolerance, server.profile?.futureSkewRejectSeconds ?? tolerance);
+  // Under FAPI 2.0 the future-skew window is the profile's own rule (FAPI 2.0 Security Profile §5.3.2.1).
+  const skewSpec = (claim: string) => (server.profile?.skewSpec === undefined ? claim : `${claim}; ${server.profile.skewSpec}`);
+  const ahead = (t: number) => (t > now ? `is ${t - now} s in the future, within the ${futureLimit} s tolerance` : 'is not in the future');
   if (nbf !== undefined) {
     log.require(typeof nbf === 'number' && Number.isFinite(nbf), 'nbf type', 'RFC 7519 §4.1.5',
       { code: 'ERR_ASSERTION_CLAIM_TYPE' }, 'nbf is a NumericDate', () => `nbf ${JSON.stringify(nbf)} is not a NumericDate`);
-    log.require((nbf as number) <= now + futureLimit, 'nbf', 'RFC 7523 §3 (5)',
+    log.require((nbf as number) <= now + futureLimit, 'nbf', skewSpec('RFC 7523 §3 (5)'),
       { code: 'ERR_ASSERTION_NOT_YET_VALID' },
-      `nbf ${isoOf(nbf as number)} has passed`,
+      `nbf ${isoOf(nbf as number)} ${(nbf as number) > now ? ahead(nbf as number) : 'has passed'}`,
       () => `the assertion is not valid before ${isoOf(nbf as number)}, ${(nbf as number) - now} s after the server's clock (tolerance ${futureLimit} s)`);
   }
   if (iat !== undefined) {
     log.require(typeof iat === 'number' && Number.isFinite(iat), 'iat type', 'RFC 7519 §4.1.6',
       { code: 'ERR_ASSERTION_CLAIM_TYPE' }, 'iat is a NumericDate', () => `iat ${JSON.stringify(iat)} is not a NumericDate`);
-    log.require((iat as number) <= now + futureLimit, 'iat', 'RFC 7523 §3 (6)',
+    log.require((iat as number) <= now + futureLimit, 'iat', skewSpec('RFC 7523 §3 (6)'),
       { code: 'ERR_ASSERTION_IAT_FUTURE' },
-      `iat ${isoOf(iat as number)} is not in the future`,
+      `iat ${isoOf(iat as number)} ${ahead(iat as number)}`,
       () => `iat ${isoOf(iat as number)} is ${(iat as number) - now} s in the future (tolerance ${futureLimit} s)`);
   }
   const lifetime = expiry - (typeof iat === 'number' ? iat : now);

@@ -45,6 +45,6 @@ export function clientAssertionClaims(options: ClientAssertionOptions): ClientAs
 /** A signed client assertion (compact JWS over the claims above). */
 export async function signClientAssertion(options: ClientAssertionOptions & { jwk: JwkRecord; alg?: string }): Promise<{ assertion: string; claims: ClientAssertionClaims }> {
   const claims = clientAssertionClaims(options);
-  const assertion = await signCompactJws({ payload: { ...claims }, jwk: options.jwk, ...(options.alg === undefined ? {} : { alg: options.alg }), header: { typ: 'JWT' } });
+  const assertion = await signCompactJws({ payload: { ...claims }, jwk: options.jwk, ...(options.alg === undefined ? {} : { alg: options.alg }), header: { typ: 'client-authentication+jwt' } });
   return { assertion, claims };
 }

@@ -36,7 +36,9 @@ export function methodNeedsSecret(method: TokenEndpointAuthMethod): boolean {
 }
 
 function invalid(code: string, description: string, spec: string, error: 'invalid_client_metadata' | 'invalid_redirect_uri' = 'invalid_client_metadata'): never {
-  throw new OAuthError(error, code, `${description} (${spec})`, { spec, status: 400 });
+  // Some descriptions (client-type decisions) already end with their rule; do not cite it twice.
+  const text = description.endsWith(`(${spec})`) ? description : `${description} (${spec})`;
+  throw new OAuthError(error, code, text, { spec, status: 400 });
 }
 
 function stringArray(value: unknown, name: string): string[] | undefined {

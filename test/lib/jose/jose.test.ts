@@ -92,7 +92,7 @@ describe('client assertions (RFC 7523 §3)', () => {
     const made = generateJwk();
     const { assertion, claims } = await signClientAssertion({ clientId: 'c1', audience: 'https://as.example/token', jwk: made.private, now });
     const { payload, protectedHeader } = await compactVerify(assertion, await importJWK(made.public, 'ES256'));
-    expect(protectedHeader.typ).toBe('JWT');
+    expect(protectedHeader.typ).toBe('client-authentication+jwt');
     expect(JSON.parse(new TextDecoder().decode(payload))).toEqual(claims);
     expect(claims.jti).toMatch(/^[0-9a-f-]{36}$/);
   });
