@@ -2,11 +2,19 @@
  * The lab's own endpoints, for notebooks and the trace viewer: traces as JSON (newest first,
  * filterable by client_id), one trace by id, a server-sent-events stream of new traces, the lab
  * user, and approving pending device or CIBA requests. These are not traced themselves.
+ *
+ * GET /lab is the trace viewer: viewer/index.html with viewer.js and viewer.css, trace-summary.js (the
+ * compiled module that the server's renderer uses too), mermaid from its npm package, and each trace's
+ * detail as HTML from renderTraceHtml at /lab/traces/:id/html.
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Request, Response, Router } from 'express';
 import { Router as createRouter } from 'express';
 import type { LabContext } from '../context.js';
 import { mediaTypeOf, readJsonObject } from '../form.js';
+import { renderTraceHtml } from '../trace-render.js';
 import type { Trace } from '../traces.js';
 import { normalizeUserCode } from './device.js';
 
@@ -30,8 +38,45 @@ async function body(req: Request, res: Response, ctx: LabContext): Promise<Recor
   }
 }
 
+/** The first of these files (relative to this module) that exists: sources and dist differ in depth. */
+function firstExisting(...candidates: string[]): string | undefined {
+  return candidates.map((c) => fileURLToPath(new URL(c, import.meta.url))).find((path) => existsSync(path));
+}
+
+function mermaidFile(): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The viewer runs only its own scripts; trace values are escaped, and this is the second line of defence. */
+const VIEWER_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+  + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+function viewerRoutes(router: Router): void {
+  const viewerDir = firstExisting('../viewer/', '../../viewer/');
+  // dist/routes/lab.js finds dist/trace-summary.js; routes/lab.ts (tests) finds the compiled one in dist/.
+  const summaryModule = firstExisting('../trace-summary.js', '../dist/trace-summary.js');
+  const mermaid = mermaidFile();
+  const send = (res: Response, file: string | undefined, type: string, cache: string, missing: string): void => {
+    if (file === undefined) return problem(res, 404, 'not_found', missing);
+    res.sendFile(file, { headers: { 'Content-Type': type, 'Cache-Control': cache, 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': VIEWER_CSP } });
+  };
+  const asset = (name: string): string | undefined => (viewerDir === undefined ? undefined : `${viewerDir}${name}`);
+  router.get('/', (_req, res) => send(res, asset('index.html'), 'text/html; charset=utf-8', 'no-cache', 'the trace viewer files (lab-server/viewer) are missing'));
+  router.get('/viewer.js', (_req, res) => send(res, asset('viewer.js'), 'text/javascript; charset=utf-8', 'no-cache', 'lab-server/viewer/viewer.js is missing'));
+  router.get('/viewer.css', (_req, res) => send(res, asset('viewer.css'), 'text/css; charset=utf-8', 'no-cache', 'lab-server/viewer/viewer.css is missing'));
+  router.get('/trace-summary.js', (_req, res) => send(res, summaryModule, 'text/javascript; charset=utf-8', 'no-cache',
+    'lab-server/dist/trace-summary.js is missing: compile with npx tsc -b'));
+  router.get('/mermaid.min.js', (_req, res) => send(res, mermaid, 'text/javascript; charset=utf-8', 'public, max-age=86400',
+    'mermaid is not installed: run npm install'));
+}
+
 export function labRouter(ctx: LabContext): Router {
   const router = createRouter();
+  viewerRoutes(router);
 
   router.get('/traces', (req, res) => {
     const url = new URL(req.originalUrl, 'http://lab');
@@ -67,6 +112,16 @@ export function labRouter(ctx: LabContext): Router {
       clearInterval(heartbeat);
       unsubscribe();
     });
+  });
+
+  router.get('/traces/:id/html', (req, res) => {
+    const trace = ctx.traces.get(String(req.params.id));
+    if (trace === undefined) return problem(res, 404, 'not_found', `no trace '${String(req.params.id)}' (traces are kept in memory, newest ${ctx.traces.capacity})`);
+    res.status(200).setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.end(renderTraceHtml(trace));
   });
 
   router.get('/traces/:id', (req, res) => {
