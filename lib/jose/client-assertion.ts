@@ -4,6 +4,7 @@
  * iat and a short exp.
  */
 import { randomUUID } from 'node:crypto';
+import { CLIENT_AUTHENTICATION_JWT_TYPE } from '../assertions/client-assertion.js';
 import type { JwkRecord } from '../keys/generate.js';
 import { JoseMakeError } from './errors.js';
 import { signCompactJws } from './sign.js';
@@ -45,6 +46,6 @@ export function clientAssertionClaims(options: ClientAssertionOptions): ClientAs
 /** A signed client assertion (compact JWS over the claims above). */
 export async function signClientAssertion(options: ClientAssertionOptions & { jwk: JwkRecord; alg?: string }): Promise<{ assertion: string; claims: ClientAssertionClaims }> {
   const claims = clientAssertionClaims(options);
-  const assertion = await signCompactJws({ payload: { ...claims }, jwk: options.jwk, ...(options.alg === undefined ? {} : { alg: options.alg }), header: { typ: 'client-authentication+jwt' } });
+  const assertion = await signCompactJws({ payload: { ...claims }, jwk: options.jwk, ...(options.alg === undefined ? {} : { alg: options.alg }), header: { typ: CLIENT_AUTHENTICATION_JWT_TYPE } });
   return { assertion, claims };
 }
