@@ -1,3 +1,4 @@
+import type { TraceAccessMode } from './trace-access.js';
 /**
  * What a lab server is configured with, and the defaults. The listeners' URLs are only known once
  * they listen (port 0 picks a free port), so the app factory receives them resolved.
@@ -34,6 +35,10 @@ export interface LabServerOptions {
   trustProxy?: readonly string[];
   /** When set, registration needs this initial access token (RFC 7591 §3, workshop mode). */
   registrationToken?: string;
+  /** Who may read traces: all (default), self (each client its own, by registration access token), off. */
+  traceAccess?: TraceAccessMode;
+  /** Sees every trace whatever the mode (workshop instructor). */
+  instructorToken?: string;
   resourceServers?: readonly ResourceServerCredentials[];
   trustedIssuers?: readonly TrustedAssertionIssuer[];
   /** The users the lab knows; the first is the one who approves by default. */
@@ -71,6 +76,8 @@ export interface ResolvedConfig {
   audiencePolicy: AudiencePolicy;
   trustProxy: readonly string[];
   registrationToken: string | undefined;
+  traceAccess: TraceAccessMode;
+  instructorToken: string | undefined;
   resourceServers: readonly ResourceServerCredentials[];
   trustedIssuers: readonly TrustedAssertionIssuer[];
   users: readonly LabUser[];
@@ -111,6 +118,8 @@ export function resolveConfig(options: LabServerOptions, urls: { httpBaseUrl: st
     audiencePolicy: profile?.audiencePolicy ?? options.audiencePolicy ?? 'interop',
     trustProxy: (options.trustProxy ?? []).map((a) => normalizeAddress(a.trim())).filter((a) => a !== ''),
     registrationToken: options.registrationToken,
+    traceAccess: options.traceAccess ?? 'all',
+    instructorToken: options.instructorToken,
     resourceServers: options.resourceServers ?? [DEFAULT_RESOURCE_SERVER],
     trustedIssuers: options.trustedIssuers ?? [],
     users: options.users !== undefined && options.users.length > 0 ? options.users : DEFAULT_USERS,

@@ -26,3 +26,5 @@ export { specLinks, specUrl } from './spec-links.js';
 export type { SpecLink } from './spec-links.js';
 export { traceResult, traceMethod, classroomRows } from './trace-summary.js';
 export type { TraceResult, TraceMethod, ClassroomRow } from './trace-summary.js';
+export { TRACE_ACCESS_MODES, traceViewerOf, bearerTokenOf } from './trace-access.js';
+export type { TraceAccessMode, TraceViewer } from './trace-access.js';

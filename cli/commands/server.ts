@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLabServer, parseProfileName, type StartLabServerOptions } from '@client-auth-lab/lab-server';
+import { startLabServer, parseProfileName, TRACE_ACCESS_MODES, type StartLabServerOptions, type TraceAccessMode } from '@client-auth-lab/lab-server';
 import { type Command, UsageError } from '../command.js';
 
 function port(value: string | undefined, name: string, fallback: number): number {
@@ -31,7 +31,8 @@ export const server: Command = {
   summary: 'run the lab authorization server (HTTP + mutual-TLS listeners)',
   help: `Usage: authlab server [--port 4000] [--tls-port 4443] [--issuer URL] [--data DIR] [--profile NAME]
                       [--aud-policy interop|strict] [--trust-proxy ADDR[,ADDR]] [--clients FILE]
-                      [--registration-token T] [--host ADDR] [--public-host NAME]
+                      [--registration-token T] [--traces all|self|off] [--instructor-token T]
+                      [--host ADDR] [--public-host NAME]
 
 Runs the bundled authorization server: every client-authentication method of the course, over plain
 HTTP and over real mutual TLS, with a trace of every decision at /lab/traces.
@@ -45,6 +46,9 @@ HTTP and over real mutual TLS, with a trace of every decision at /lab/traces.
   --trust-proxy         addresses whose X-Ssl-Cert / Client-Cert headers are believed
   --clients             JSON file of clients to register at start (metadata, optional client_id/client_secret)
   --registration-token  require this initial access token for registration (workshop mode)
+  --traces              who may read /lab/traces: all (default); self (each student sees only their own
+                        client's traces, shown with its registration_access_token); off
+  --instructor-token    a token that sees every trace in any mode (workshops)
   --host                address to bind (default 127.0.0.1)
   --public-host         host name in the URLs (default localhost)
 
@@ -62,6 +66,7 @@ The lab CA (trust it with curl --cacert) is at <http URL>/lab/ca.pem, and in DIR
           port: { type: 'string' }, 'tls-port': { type: 'string' }, issuer: { type: 'string' }, data: { type: 'string' },
           profile: { type: 'string' }, 'aud-policy': { type: 'string' }, 'trust-proxy': { type: 'string' }, clients: { type: 'string' },
           'registration-token': { type: 'string' }, host: { type: 'string' }, 'public-host': { type: 'string' },
+          traces: { type: 'string' }, 'instructor-token': { type: 'string' },
         },
       });
     } catch (error) {
@@ -70,6 +75,10 @@ The lab CA (trust it with curl --cacert) is at <http URL>/lab/ca.pem, and in DIR
     const v = parsed.values;
     const audPolicy = v['aud-policy'];
     if (audPolicy !== undefined && audPolicy !== 'interop' && audPolicy !== 'strict') throw new UsageError(`--aud-policy must be interop or strict, not '${audPolicy}'`);
+    const traceAccess = v.traces;
+    if (traceAccess !== undefined && !(TRACE_ACCESS_MODES as readonly string[]).includes(traceAccess)) {
+      throw new UsageError(`--traces must be ${TRACE_ACCESS_MODES.join(', ')}, not '${traceAccess}'`);
+    }
     let profile;
     try {
       profile = parseProfileName(v.profile);
@@ -87,6 +96,8 @@ The lab CA (trust it with curl --cacert) is at <http URL>/lab/ca.pem, and in DIR
       ...(v['trust-proxy'] === undefined ? {} : { trustProxy: v['trust-proxy'].split(',').map((a) => a.trim()).filter((a) => a !== '') }),
       ...(v.clients === undefined ? {} : { clients: await readClients(v.clients) }),
       ...(v['registration-token'] === undefined ? {} : { registrationToken: v['registration-token'] }),
+      ...(traceAccess === undefined ? {} : { traceAccess: traceAccess as TraceAccessMode }),
+      ...(v['instructor-token'] === undefined ? {} : { instructorToken: v['instructor-token'] }),
       ...(v.host === undefined ? {} : { host: v.host }),
       ...(v['public-host'] === undefined ? {} : { publicHost: v['public-host'] }),
       log: (message) => io.stderr(`${message}\n`),

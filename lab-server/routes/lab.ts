@@ -16,6 +16,7 @@ import type { LabContext } from '../context.js';
 import { mediaTypeOf, readJsonObject } from '../form.js';
 import { renderTraceHtml } from '../trace-render.js';
 import type { Trace } from '../traces.js';
+import { mayRead, traceAccessRefusal, traceViewerOf, type TraceViewer } from '../trace-access.js';
 import { normalizeUserCode } from './device.js';
 
 function json(res: Response, status: number, body: unknown): void {
@@ -78,23 +79,40 @@ export function labRouter(ctx: LabContext): Router {
   const router = createRouter();
   viewerRoutes(router);
 
+  /** Resolves who is asking, or answers 401 and returns undefined (RFC 6750 §3.1). */
+  const viewerOf = (req: Request, res: Response): TraceViewer | undefined => {
+    const viewer = traceViewerOf(req, ctx);
+    if (viewer === undefined) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="client-auth-lab traces"');
+      problem(res, 401, 'invalid_token', traceAccessRefusal(ctx));
+    }
+    return viewer;
+  };
+
   router.get('/traces', (req, res) => {
+    const viewer = viewerOf(req, res);
+    if (viewer === undefined) return;
     const url = new URL(req.originalUrl, 'http://lab');
     const limit = Number(url.searchParams.get('limit') ?? '100');
     const filter: { clientId?: string; endpoint?: string; limit: number } = { limit: Number.isFinite(limit) && limit > 0 ? Math.min(limit, ctx.traces.capacity) : 100 };
-    const clientId = url.searchParams.get('client_id');
+    const clientId = viewer.all ? url.searchParams.get('client_id') : viewer.clientId;
     const endpoint = url.searchParams.get('endpoint');
     if (clientId !== null) filter.clientId = clientId;
     if (endpoint !== null) filter.endpoint = endpoint;
     json(res, 200, { traces: ctx.traces.list(filter) });
   });
 
-  router.delete('/traces', (_req, res) => {
+  router.delete('/traces', (req, res) => {
+    const viewer = viewerOf(req, res);
+    if (viewer === undefined) return;
+    if (!viewer.all) return problem(res, 403, 'insufficient_scope', 'only the instructor may clear the traces of the whole room');
     ctx.traces.clear();
     res.status(204).end();
   });
 
   router.get('/traces/stream', (req, res) => {
+    const viewer = viewerOf(req, res);
+    if (viewer === undefined) return;
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
@@ -103,7 +121,7 @@ export function labRouter(ctx: LabContext): Router {
     res.flushHeaders();
     res.write(': client-auth-lab trace stream\n\n');
     const send = (trace: Trace): void => {
-      res.write(`id: ${trace.id}\nevent: trace\ndata: ${JSON.stringify(trace)}\n\n`);
+      if (mayRead(viewer, trace.clientId)) res.write(`id: ${trace.id}\nevent: trace\ndata: ${JSON.stringify(trace)}\n\n`);
     };
     const unsubscribe = ctx.traces.subscribe(send);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
@@ -114,9 +132,21 @@ export function labRouter(ctx: LabContext): Router {
     });
   });
 
-  router.get('/traces/:id/html', (req, res) => {
+  /** The trace `id` if this viewer may read it; otherwise answers 404 (another client's trace is not revealed). */
+  const readableTrace = (req: Request, res: Response): Trace | undefined => {
+    const viewer = viewerOf(req, res);
+    if (viewer === undefined) return undefined;
     const trace = ctx.traces.get(String(req.params.id));
-    if (trace === undefined) return problem(res, 404, 'not_found', `no trace '${String(req.params.id)}' (traces are kept in memory, newest ${ctx.traces.capacity})`);
+    if (trace === undefined || !mayRead(viewer, trace.clientId)) {
+      problem(res, 404, 'not_found', `no trace '${String(req.params.id)}' (traces are kept in memory, newest ${ctx.traces.capacity})`);
+      return undefined;
+    }
+    return trace;
+  };
+
+  router.get('/traces/:id/html', (req, res) => {
+    const trace = readableTrace(req, res);
+    if (trace === undefined) return;
     res.status(200).setHeader('Content-Type', 'text/html; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -125,9 +155,8 @@ export function labRouter(ctx: LabContext): Router {
   });
 
   router.get('/traces/:id', (req, res) => {
-    const trace = ctx.traces.get(String(req.params.id));
-    if (trace === undefined) problem(res, 404, 'not_found', `no trace '${String(req.params.id)}' (traces are kept in memory, newest ${ctx.traces.capacity})`);
-    else json(res, 200, trace);
+    const trace = readableTrace(req, res);
+    if (trace !== undefined) json(res, 200, trace);
   });
 
   router.get('/user', (_req, res) => json(res, 200, { user: ctx.state.currentUser, users: ctx.config.users }));
@@ -173,8 +202,12 @@ export function labRouter(ctx: LabContext): Router {
     res.end(ctx.caCertificatePem);
   });
 
-  router.get('/clients', (_req, res) => {
-    const clients = [...ctx.store.clients.values()].map(({ client_secret: _s, registration_access_token_sha256: _t, ...rest }) => rest);
+  router.get('/clients', (req, res) => {
+    const viewer = viewerOf(req, res);
+    if (viewer === undefined) return;
+    const clients = [...ctx.store.clients.values()]
+      .filter((client) => mayRead(viewer, client.client_id))
+      .map(({ client_secret: _s, registration_access_token_sha256: _t, ...rest }) => rest);
     json(res, 200, { clients });
   });
 

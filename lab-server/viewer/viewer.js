@@ -7,6 +7,11 @@ import { classroomRows, traceMethod, traceResult } from '/lab/trace-summary.js';
 const MAX_TRACES = 1000;
 const $ = (id) => document.getElementById(id);
 
+// On a server started with --traces self, a student opens /lab?access_token=<registration_access_token>
+// (the instructor: the instructor token); the token goes along with every request the page makes.
+const accessToken = new URLSearchParams(location.search).get('access_token');
+const lab = (path) => (accessToken ? `${path}${path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(accessToken)}` : path);
+
 const state = {
   /** id -> trace, and ids newest first */
   traces: new Map(),
@@ -149,7 +154,7 @@ function togglePause() {
 }
 
 function connect() {
-  const source = new EventSource('/lab/traces/stream');
+  const source = new EventSource(lab('/lab/traces/stream'));
   source.addEventListener('open', () => {
     state.connected = true;
     if (!state.paused) setStream('live');
@@ -169,7 +174,7 @@ function connect() {
 
 async function loadHistory() {
   try {
-    const answer = await fetch('/lab/traces?limit=1000', { cache: 'no-store' });
+    const answer = await fetch(lab('/lab/traces?limit=1000'), { cache: 'no-store' });
     const { traces } = await answer.json();
     for (const trace of [...traces].reverse()) add(trace);
   } catch (error) {
@@ -184,7 +189,7 @@ async function loadClientNames() {
   if (state.namesRequested) return;
   state.namesRequested = true;
   try {
-    const answer = await fetch('/lab/clients', { cache: 'no-store' });
+    const answer = await fetch(lab('/lab/clients'), { cache: 'no-store' });
     const { clients } = await answer.json();
     for (const client of clients) {
       if (typeof client.client_id === 'string') state.clientNames.set(client.client_id, typeof client.client_name === 'string' ? client.client_name : '');
@@ -227,7 +232,7 @@ async function showDetail(id) {
   detail.replaceChildren(el('p', 'loading…', 'empty'));
   let answer;
   try {
-    answer = await fetch(`/lab/traces/${encodeURIComponent(id)}/html`, { cache: 'no-store' });
+    answer = await fetch(lab(`/lab/traces/${encodeURIComponent(id)}/html`), { cache: 'no-store' });
   } catch (error) {
     detail.replaceChildren(el('p', `Could not reach the server: ${error.message}`, 'empty'));
     return;
