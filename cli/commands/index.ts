@@ -8,6 +8,7 @@ import { jwkCommand, jwkFromPemCommand, jwkGenCommand } from './jwk.js';
 import { keyCommand, keyGenCommand, keyPubCommand, keyShowCommand } from './key.js';
 import { x509Command } from './x509.js';
 import { server } from './server.js';
+import { start } from './start.js';
 
 /** Every subcommand, in the order `authlab --help` lists them. */
 export const commands: readonly Command[] = [
@@ -28,4 +29,5 @@ export const commands: readonly Command[] = [
   asn1Command,
   b64Command,
   server,
+  start,
 ];

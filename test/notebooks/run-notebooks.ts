@@ -1,8 +1,9 @@
 // Runs notebooks/*.ipynb on the real tslab kernel through Debian's Jupyter (nbclient), via execute_notebook.py.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerKernel as registerProjectKernel } from '../../cli/launcher.js';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const notebooksDir = join(root, 'notebooks');
@@ -31,16 +32,9 @@ export function jupyterMissing(): string | undefined {
   return undefined;
 }
 
-/** Registers the tslab kernel under .lab/jupyter and returns the JUPYTER_PATH that finds it. */
+/** Registers the tslab kernel under .lab/jupyter (as `npm start` does) and returns the JUPYTER_PATH that finds it. */
 export function registerKernel(): string {
-  execFileSync(tslabBin, ['install', '--python', python, '--binary', tslabBin, '--prefix', jupyterPrefix], {
-    stdio: 'pipe',
-  });
-  const dataDir = join(jupyterPrefix, 'share', 'jupyter');
-  if (!existsSync(join(dataDir, 'kernels', 'tslab', 'kernel.json'))) {
-    throw new Error(`tslab install did not write ${dataDir}/kernels/tslab/kernel.json`);
-  }
-  return dataDir;
+  return registerProjectKernel(root);
 }
 
 /** notebooks/*.ipynb, sorted, as absolute paths. */
