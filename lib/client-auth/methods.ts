@@ -96,7 +96,7 @@ function presentedCertificate(request: ClientAuthRequest, log: CheckLog): Certif
   const der = request.clientCertificate;
   log.require(der !== undefined, 'client certificate', 'RFC 8705 §2',
     { code: 'ERR_NO_CLIENT_CERTIFICATE' },
-    'a client certificate was presented in the TLS handshake',
+    'a client certificate was presented (in the TLS handshake, or forwarded by a trusted proxy)',
     () => 'no client certificate was presented: mutual-TLS client authentication needs a TLS connection made with the client certificate');
   try {
     const view = readCertificate(der as Uint8Array);
