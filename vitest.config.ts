@@ -8,6 +8,7 @@ export default defineConfig({
     alias: {
       '@client-auth-lab/lib': here('./lib/index.ts'),
       '@client-auth-lab/lab-server': here('./lab-server/index.ts'),
+      '@client-auth-lab/grader': here('./grader/index.ts'),
     },
   },
   test: {

@@ -8,6 +8,9 @@ import { jwkCommand, jwkFromPemCommand, jwkGenCommand } from './jwk.js';
 import { keyCommand, keyGenCommand, keyPubCommand, keyShowCommand } from './key.js';
 import { x509Command } from './x509.js';
 import { server } from './server.js';
+import { gradeCommand } from './grade.js';
+import { checkCommand } from './check.js';
+import { gradebookCommand } from './gradebook.js';
 import { start } from './start.js';
 
 /** Every subcommand, in the order `authlab --help` lists them. */
@@ -30,4 +33,7 @@ export const commands: readonly Command[] = [
   b64Command,
   server,
   start,
+  checkCommand,
+  gradeCommand,
+  gradebookCommand,
 ];

@@ -1,0 +1,164 @@
+/**
+ * Grading: build the tree, run the official specs once, and turn test results into points.
+ * An exercise's points are shared equally by its tests; a file that fails to load, times out or
+ * is missing scores zero with the reason.
+ */
+import { availableParallelism } from 'node:os';
+import { loadCourse, selectExercises, type Course, type Exercise } from './manifest.js';
+import { runSpecs, type FileOutcome } from './runner.js';
+import { buildGradingTree, removeGradingTree, type CandidateSource } from './tree.js';
+import { findCourseRoot } from './paths.js';
+
+export type ExerciseStatus = 'passed' | 'failed' | 'load-error' | 'timeout' | 'crashed' | 'missing';
+
+export interface TestScore {
+  name: string;
+  passed: boolean;
+  /** The teaching message of the first failure. */
+  message?: string;
+  points: number;
+  maxPoints: number;
+  durationMs: number;
+}
+
+export interface ExerciseScore {
+  id: string;
+  chapter: string;
+  title: string;
+  file: string;
+  side: Exercise['side'];
+  status: ExerciseStatus;
+  points: number;
+  maxPoints: number;
+  tests: TestScore[];
+  reason?: string;
+  hints: string[];
+  durationMs: number;
+}
+
+export interface ChapterScore {
+  chapter: string;
+  title: string;
+  points: number;
+  maxPoints: number;
+  solved: number;
+  exercises: number;
+}
+
+export interface GradeResult {
+  runId: string;
+  /** What was graded: "solutions" or the folder of the learner's exercises. */
+  source: string;
+  startedAt: string;
+  durationMs: number;
+  points: number;
+  maxPoints: number;
+  chapters: ChapterScore[];
+  exercises: ExerciseScore[];
+}
+
+export interface GradeOptions {
+  /** The course checkout whose specs and manifests are official (default: the one this package is in). */
+  root?: string;
+  /** A chapter, its NN prefix, or an exercise id; default everything. */
+  select?: string;
+  /** Grade the reference solutions instead of a learner's exercises. */
+  solutions?: boolean;
+  /** The learner's working copy (a folder with exercises/, or the chapter folders themselves); default the course root. */
+  dir?: string;
+  /** Per exercise (one spec file), ms. Default 20 s. */
+  perExerciseMs?: number;
+  /** Per test, ms. Default 10 s. */
+  testTimeoutMs?: number;
+  /** The whole run, ms. Default 5 min. */
+  totalMs?: number;
+  maxWorkers?: number;
+  /** Keep the grading tree for inspection. */
+  keepTree?: boolean;
+}
+
+/** Rounded for display and reports; sums use the exact values. */
+export function roundPoints(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/** Splits an exercise's points over n tests in hundredths that add up exactly (4 over 3 → 1.34, 1.33, 1.33). */
+export function sharePoints(points: number, n: number): number[] {
+  const hundredths = Math.round(points * 100);
+  const base = Math.floor(hundredths / n);
+  const extra = hundredths - base * n;
+  return Array.from({ length: n }, (_, i) => (base + (i < extra ? 1 : 0)) / 100);
+}
+
+function firstFailure(errors: { message: string }[]): string | undefined {
+  const message = errors[0]?.message;
+  return message === undefined ? undefined : message.trim();
+}
+
+export function scoreExercise(exercise: Exercise, outcome: FileOutcome | undefined): ExerciseScore {
+  const base = { id: exercise.id, chapter: exercise.chapter, title: exercise.title, file: exercise.file, side: exercise.side, maxPoints: exercise.points, hints: exercise.hints };
+  if (outcome === undefined) {
+    return { ...base, status: 'missing', points: 0, tests: [], reason: `${exercise.chapter}/${exercise.file} is missing`, durationMs: 0 };
+  }
+  if (outcome.status !== 'finished') {
+    return { ...base, status: outcome.status, points: 0, tests: [], reason: outcome.reason ?? outcome.status, durationMs: outcome.durationMs };
+  }
+  const share = sharePoints(exercise.points, outcome.tests.length);
+  const tests: TestScore[] = outcome.tests.map((t, i) => {
+    const passed = t.state === 'passed';
+    const message = passed ? undefined : t.state === 'skipped' ? 'skipped' : firstFailure(t.errors);
+    return { name: t.name, passed, ...(message === undefined ? {} : { message }), points: passed ? (share[i] as number) : 0, maxPoints: share[i] as number, durationMs: t.duration };
+  });
+  const points = roundPoints(tests.reduce((sum, t) => sum + t.points, 0));
+  const allPassed = tests.every((t) => t.passed);
+  return { ...base, status: allPassed ? 'passed' : 'failed', points, tests, ...(outcome.reason === undefined ? {} : { reason: outcome.reason }), durationMs: outcome.durationMs };
+}
+
+export function summarise(course: Course, exercises: ExerciseScore[]): ChapterScore[] {
+  return course.chapters
+    .map((c) => {
+      const list = exercises.filter((e) => e.chapter === c.chapter);
+      return {
+        chapter: c.chapter,
+        title: c.title,
+        points: list.reduce((s, e) => s + e.points, 0),
+        maxPoints: list.reduce((s, e) => s + e.maxPoints, 0),
+        solved: list.filter((e) => e.status === 'passed').length,
+        exercises: list.length,
+      };
+    })
+    .filter((c) => c.exercises > 0);
+}
+
+/** Grades a working copy (or the solutions) against this checkout's specs. */
+export async function grade(options: GradeOptions = {}): Promise<GradeResult> {
+  const started = Date.now();
+  const root = options.root ?? findCourseRoot();
+  const course = loadCourse(root);
+  const selected = selectExercises(course, options.select);
+  const source: CandidateSource = options.solutions ? { kind: 'solutions' } : { kind: 'exercises', dir: options.dir ?? root };
+  const tree = buildGradingTree(root, selected, source, {
+    testTimeoutMs: options.testTimeoutMs ?? 10_000,
+    maxWorkers: options.maxWorkers ?? Math.max(2, Math.min(4, availableParallelism())),
+  });
+  try {
+    const outcomes = await runSpecs(tree, tree.staged.map((s) => s.spec), {
+      root,
+      perExerciseMs: options.perExerciseMs ?? 20_000,
+      totalMs: options.totalMs ?? 300_000,
+    });
+    const exercises = selected.map((e) => scoreExercise(e, outcomes.get(`${e.chapter}/${e.spec}`)));
+    return {
+      runId: tree.runId,
+      source: options.solutions ? 'solutions' : (options.dir ?? root),
+      startedAt: new Date(started).toISOString(),
+      durationMs: Date.now() - started,
+      points: roundPoints(exercises.reduce((s, e) => s + e.points, 0)),
+      maxPoints: exercises.reduce((s, e) => s + e.maxPoints, 0),
+      chapters: summarise(course, exercises),
+      exercises,
+    };
+  } finally {
+    if (!options.keepTree) removeGradingTree(tree);
+  }
+}

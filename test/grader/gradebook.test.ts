@@ -1,0 +1,60 @@
+/**
+ * A class of three: one good submission, one that does not load (syntax error), one that hangs
+ * (an endless loop). Each is graded on its own; the broken ones score zero for the affected
+ * exercise with a reason, and never stop the others. Plus the in-notebook check.
+ */
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkChapter, findCourseRoot, gradebookCsv, renderCheckHtml, runGradebook } from '@client-auth-lab/grader';
+
+const root = findCourseRoot();
+const work = join(root, '.lab', 'test-grader', `gradebook-${process.pid}`);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function submission(name: string, edit?: (chapterDir: string) => void): void {
+  const chapterDir = join(work, 'class', name, 'exercises', '02-client-secrets');
+  mkdirSync(chapterDir, { recursive: true });
+  cpSync(join(root, 'solutions', '02-client-secrets'), chapterDir, { recursive: true });
+  edit?.(chapterDir);
+}
+
+describe('gradebook', () => {
+  it('grades a good, a non-compiling and a hanging submission into a correct CSV', async () => {
+    submission('alice');
+    submission('bob', (dir) => writeFileSync(join(dir, 'parse-basic.ts'), `${readFileSync(join(dir, 'parse-basic.ts'), 'utf8')}\nexport const broken = ;\n`));
+    submission('carol', (dir) => {
+      const file = join(dir, 'secret-compare.ts');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('const a = createHash', 'for (;;) { /* spinning */ }\n  const a = createHash'));
+    });
+
+    const book = await runGradebook(join(work, 'class'), { root, select: '02-client-secrets', perExerciseMs: 8_000, perSubmissionMs: 240_000, parallel: 2 });
+    const csv = gradebookCsv(book);
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe('student,02-basic-header,02-parse-basic,02-secret-compare,total,reasons');
+    expect(lines[1]).toBe('(max),4,4,2,10,');
+    expect(lines[2]).toBe('alice,4,4,2,10,');
+    expect(lines[3], csv).toMatch(/^bob,4,0,2,6,"?02-parse-basic: load-error \(the file failed to load: .+\)/);
+    expect(lines[4], csv).toMatch(/^carol,4,4,0,8,"?02-secret-compare: timeout \(did not finish within 8 s/);
+    expect(lines.length).toBe(5);
+  }, 300_000);
+});
+
+describe('checkChapter', () => {
+  it('grades one chapter and renders a table with the failures and a hint', async () => {
+    const learner = join(work, 'learner');
+    mkdirSync(join(learner, 'exercises'), { recursive: true });
+    cpSync(join(root, 'exercises', '01-client-types'), join(learner, 'exercises', '01-client-types'), { recursive: true });
+    cpSync(join(root, 'solutions', '01-client-types', 'grant-rules.ts'), join(learner, 'exercises', '01-client-types', 'grant-rules.ts'));
+
+    const result = await checkChapter('01-client-types', { root, dir: learner });
+    expect(result.exercises.map((e) => [e.id, e.status])).toEqual([['01-grant-rules', 'passed'], ['01-spa-registration', 'failed']]);
+    const html = renderCheckHtml(result);
+    expect(html).toContain('<table');
+    expect(html.match(/<tr>/g)?.length).toBe(3);
+    expect(html).toContain('01-spa-registration');
+    expect(html).toContain('TODO: describe');
+    expect(html).toContain('Hint: A public client does not authenticate at the token endpoint');
+    expect(html).toContain('3/6 points');
+  }, 120_000);
+});
