@@ -1,0 +1,46 @@
+/**
+ * Chapter 04 · The other use of a JWT: authenticating the client (private_key_jwt)
+ *
+ * Same format, different job. In a client_credentials request (RFC 6749 §4.4) the client asks for a
+ * token for itself, and the JWT it sends is a client assertion (RFC 7523 §2.2): it proves the
+ * request comes from the client, so iss and sub are both the client_id (RFC 7523 §3 (1), (2)(B)).
+ * There is no resource owner and no `assertion` parameter here.
+ *
+ * Build and send that request:
+ * - the client assertion: iss = sub = client_id, aud = the token endpoint URL, iat = now, exp a few
+ *   minutes later, a fresh jti; signed with the client's private JWK (`signCompactJws`). Leave the
+ *   header's typ out, or set it to 'client-authentication+jwt' (CLIENT_AUTHENTICATION_JWT_TYPE in the
+ *   lib): the lab refuses typ "JWT" on a client assertion, because a JWT typed for another use (an
+ *   ID token, a grant) must not pass as one;
+ * - POST to the token endpoint, application/x-www-form-urlencoded: grant_type=client_credentials,
+ *   client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer,
+ *   client_assertion=<the JWT> (RFC 7523 §2.2; OpenID Connect Core §9), and scope when one is given;
+ * - no secret anywhere: private_key_jwt clients have none;
+ * - resolve with the status and the JSON body, whatever the status.
+ */
+import { randomUUID } from 'node:crypto';
+import { signCompactJws, type JwkRecord } from '@client-auth-lab/lib';
+
+export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+export interface PrivateKeyJwtRequest {
+  tokenEndpoint: string;
+  clientId: string;
+  /** The client's private signing key (a JWK with d and kid), whose public half the client registered. */
+  signingKey: JwkRecord;
+  /** Space-separated scope values, when the client asks for some. */
+  scope?: string;
+}
+
+export interface TokenAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** Requests a client_credentials token, authenticating with private_key_jwt. */
+export async function requestClientCredentialsWithPrivateKeyJwt(request: PrivateKeyJwtRequest): Promise<TokenAnswer> {
+  // TODO: build the client assertion's claims, sign them with signCompactJws, POST the form
+  // (grant_type, client_assertion_type, client_assertion, and scope if given) with fetch,
+  // and return { status, body }.
+  throw new Error('TODO: build the client assertion and send the client_credentials request');
+}
