@@ -65,6 +65,22 @@ export function certificateFromTlsSocket(socket: TLSSocket): { der: Uint8Array; 
   return { der: new Uint8Array(peer.raw), chain };
 }
 
+/**
+ * The handshake's certificate, read and summarized once per connection: a kept-alive connection sends
+ * many requests, and reading the peer certificate costs more than the rest of a token request.
+ * Renegotiation is refused on such a socket, so the certificate cannot change under the cache.
+ */
+const perConnection = new WeakMap<TLSSocket, { der: Uint8Array; chain: Uint8Array[]; summary: CertificateSummary } | undefined>();
+
+function handshakeCertificate(socket: TLSSocket): { der: Uint8Array; chain: Uint8Array[]; summary: CertificateSummary } | undefined {
+  if (perConnection.has(socket)) return perConnection.get(socket);
+  socket.disableRenegotiation();
+  const read = certificateFromTlsSocket(socket);
+  const value = read === undefined ? undefined : { ...read, summary: summarizeCertificate(read.der, 'tls', read.chain.length) };
+  perConnection.set(socket, value);
+  return value;
+}
+
 export function isTlsRequest(req: IncomingMessage): boolean {
   return (req.socket as TLSSocket).encrypted === true;
 }
@@ -78,7 +94,7 @@ export function presentedCertificate(req: IncomingMessage, trustProxy: readonly 
   const proxyHeaderNames = [X_SSL_CERT_HEADER, CLIENT_CERT_HEADER].filter((name) => req.headers[name] !== undefined);
   if (isTlsRequest(req)) {
     const socket = req.socket as TLSSocket;
-    const fromTls = certificateFromTlsSocket(socket);
+    const fromTls = handshakeCertificate(socket);
     if (proxyHeaderNames.length > 0) {
       notes.push(`${proxyHeaderNames.join(' and ')} ignored: on the mutual-TLS listener only the handshake's certificate counts`);
     }
@@ -89,7 +105,7 @@ export function presentedCertificate(req: IncomingMessage, trustProxy: readonly 
     notes.push(socket.authorized
       ? 'TLS layer: the certificate chains to the lab CA'
       : `TLS layer: the certificate does not chain to the lab CA (${String(socket.authorizationError)}); the handshake accepts it anyway because RFC 8705 leaves the decision to client authentication`);
-    return { ...fromTls, source: 'tls', summary: summarizeCertificate(fromTls.der, 'tls', fromTls.chain.length) };
+    return { der: fromTls.der, chain: [...fromTls.chain], source: 'tls', summary: { ...fromTls.summary } };
   }
   if (proxyHeaderNames.length === 0) return undefined;
   const remote = normalizeAddress(req.socket.remoteAddress);

@@ -6,6 +6,7 @@
 import { CodedError } from '../errors.js';
 
 const UNRESERVED = /[A-Za-z0-9*\-._]/;
+const PRINTABLE_ASCII_WITHOUT_ESCAPES = /^[\x20-\x24\x26-\x7e]*$/;
 
 /** Encodes a value as RFC 6749 Appendix B (the WHATWG form-urlencoded byte serializer). */
 export function formUrlEncode(value: string): string {
@@ -28,6 +29,8 @@ export function formUrlDecode(value: string): string {
   if (/%(?![0-9A-Fa-f]{2})/.test(spaced)) {
     throw new CodedError('ERR_FORM_ENCODING', `'${value}' has a '%' that does not start a %XX escape (RFC 6749 Appendix B)`, 'RFC 6749 Appendix B');
   }
+  // Printable ASCII without an escape decodes to itself (every Basic header of the token endpoint's hot path).
+  if (PRINTABLE_ASCII_WITHOUT_ESCAPES.test(spaced)) return spaced;
   const bytes: number[] = [];
   for (let i = 0; i < spaced.length; i++) {
     const ch = spaced[i] as string;

@@ -109,12 +109,29 @@ function presentedCertificate(request: ClientAuthRequest, log: CheckLog): Certif
   }
 }
 
+/**
+ * The server's trust anchors, parsed once per list: a server passes the same list with every request,
+ * and parsing the CA certificate again for each one cost more than the rest of tls_client_auth.
+ */
+const parsedAnchors = new WeakMap<readonly Uint8Array[], { bytes: Uint8Array[]; views: CertificateView[] }>();
+
+function trustAnchorViews(anchors: readonly Uint8Array[]): CertificateView[] {
+  const cached = parsedAnchors.get(anchors);
+  // Compared with a copy of the bytes parsed, so an anchor changed in place is parsed again.
+  if (cached !== undefined && cached.bytes.length === anchors.length && cached.bytes.every((bytes, i) => Buffer.compare(bytes, anchors[i] as Uint8Array) === 0)) {
+    return cached.views;
+  }
+  const views = anchors.map((der) => readCertificate(der));
+  parsedAnchors.set(anchors, { bytes: anchors.map((der) => Uint8Array.from(der)), views });
+  return views;
+}
+
 /** tls_client_auth (RFC 8705 §2.1): a CA-issued certificate, chain-validated, matching one registered field. */
 export async function verifyTlsClientAuth(
   request: ClientAuthRequest, client: RegisteredClient, server: AuthorizationServerContext, log = new CheckLog(),
 ): Promise<AuthenticatedClient> {
   const certificate = presentedCertificate(request, log);
-  const anchors = (server.trustAnchors ?? []).map((der) => readCertificate(der));
+  const anchors = trustAnchorViews(server.trustAnchors ?? []);
   const intermediates = (request.clientCertificateChain ?? []).map((der) => readCertificate(der));
   const at = new Date(epochSeconds(server.clock) * 1000);
   const chain = verifyCertificateChain({ certificate, intermediates, trustAnchors: anchors, at });

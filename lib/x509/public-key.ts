@@ -48,11 +48,22 @@ export function describePublicKey(key: KeyObject): PublicKeyInfo {
   }
 }
 
+/** KeyObjects (immutable) cached by their SPKI bytes: a CA key or a client certificate's key is seen on every mutual-TLS request. */
+const spkiKeys = new Map<string, KeyObject>();
+const SPKI_CACHE_LIMIT = 1_000;
+
 /** A KeyObject from SubjectPublicKeyInfo DER; a coded error when Node cannot use the key. */
 export function publicKeyFromSpki(spki: Uint8Array): KeyObject {
+  const cacheKey = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength).toString('base64');
+  const cached = spkiKeys.get(cacheKey);
+  if (cached !== undefined) return cached;
+  let key: KeyObject;
   try {
-    return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
   } catch (error) {
     throw new CodedError('ERR_PUBLIC_KEY_UNSUPPORTED', `the subject public key cannot be used: ${(error as Error).message}`, 'RFC 5280 §4.1.2.7');
   }
+  if (spkiKeys.size >= SPKI_CACHE_LIMIT) spkiKeys.delete(spkiKeys.keys().next().value as string);
+  spkiKeys.set(cacheKey, key);
+  return key;
 }

@@ -1,0 +1,460 @@
+/**
+ * `npm run bench`: the token endpoint of the lab server against node-oidc-provider, side by side in
+ * one run, plus the local limit, the grader and the notebooks. Prints a table and writes
+ * bench/results/latest.json (git-ignored) with the machine's description, so two runs can be compared.
+ *
+ * Environment:
+ *   BENCH_CONCURRENCY   connections of the load generator (default 32)
+ *   BENCH_DURATION      seconds measured per server and case (default 8)
+ *   BENCH_WARMUP        seconds of warm-up before each measurement (default 2)
+ *   BENCH_CASES         comma list of private_key_jwt,client_secret_basic,tls_client_auth (default all)
+ *   BENCH_PEER=0        skip oidc-provider       BENCH_LIMIT=0      skip the local limit
+ *   BENCH_GRADER=0      skip the grader timings  BENCH_NOTEBOOKS=0  skip the notebook timings
+ *   BENCH_CHECK_ID      exercise for `authlab check` (default: the course's first)
+ *   BENCH_LAB_ARGS      extra arguments for `authlab server` (e.g. "--traces off")
+ *   BENCH_CPU_PROF=DIR  run the lab server with node --cpu-prof, profiles written to DIR
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { openLabCertificateAuthority } from '@client-auth-lab/lab-server';
+import { runLoad, type LoadResult, type RequestSpec } from './load.js';
+import { startProcess, type RunningProcess } from './servers.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const authlab = join(root, 'bin', 'authlab.js');
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, not '${raw}'`);
+  return n;
+}
+const enabled = (name: string): boolean => !['0', 'false', 'no'].includes((process.env[name] ?? '').toLowerCase());
+
+const CONCURRENCY = envNumber('BENCH_CONCURRENCY', 32);
+const DURATION_MS = envNumber('BENCH_DURATION', 8) * 1000;
+const WARMUP_MS = envNumber('BENCH_WARMUP', 2) * 1000;
+const ALL_CASES = ['private_key_jwt', 'client_secret_basic', 'tls_client_auth'] as const;
+type CaseName = (typeof ALL_CASES)[number];
+const CASES: CaseName[] = (process.env.BENCH_CASES ?? ALL_CASES.join(','))
+  .split(',').map((c) => c.trim()).filter((c): c is CaseName => (ALL_CASES as readonly string[]).includes(c));
+const LAB_ARGS = (process.env.BENCH_LAB_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+const CPU_PROF = process.env.BENCH_CPU_PROF;
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// The clients, registered identically on both servers.
+
+const CLIENT_SECRET = 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz';
+const MTLS_SUBJECT = 'CN=bench-mtls,O=client-auth-lab bench';
+const KID = 'bench-es256';
+
+interface Fixtures {
+  dir: string;
+  clientKey: KeyObject;
+  publicJwk: Record<string, unknown>;
+  caPem: string;
+  serverCertPem: string;
+  serverKeyPem: string;
+  clientCertPem: string;
+  clientKeyPem: string;
+}
+
+async function makeFixtures(): Promise<Fixtures> {
+  const dir = mkdtempSync(join(os.tmpdir(), 'authlab-bench-'));
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const publicJwk = { ...createPublicKey(privateKey).export({ format: 'jwk' }), kid: KID, alg: 'ES256', use: 'sig' };
+  // The lab CA lives in a data directory, so that the lab (--data), the peer and the load generator
+  // share it: the lab trusts it for tls_client_auth, the peer is given it as its `ca`.
+  const labData = join(dir, 'lab-data');
+  const ca = await openLabCertificateAuthority(labData);
+  const server = await ca.serverCertificate(['localhost', '127.0.0.1', '::1']);
+  const client = await ca.issueClientCertificate({ subject: '/O=client-auth-lab bench/CN=bench-mtls', days: 2 });
+  if (client.subject.replace(/\s*,\s*/g, ',') !== MTLS_SUBJECT) log(`note: the client certificate's subject is '${client.subject}', registered as '${MTLS_SUBJECT}'`);
+  return {
+    dir, clientKey: privateKey, publicJwk, caPem: ca.certificatePem, serverCertPem: server.certificatePem, serverKeyPem: server.privateKeyPem,
+    clientCertPem: client.certificatePem, clientKeyPem: client.privateKeyPem,
+  };
+}
+
+function clientMetadata(f: Fixtures): Record<string, unknown>[] {
+  const common = { grant_types: ['client_credentials'], response_types: [], redirect_uris: [] };
+  return [
+    { client_id: 'bench-pkjwt', token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256', jwks: { keys: [f.publicJwk] }, ...common },
+    { client_id: 'bench-basic', client_secret: CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_basic', ...common },
+    { client_id: 'bench-mtls', token_endpoint_auth_method: 'tls_client_auth', tls_client_auth_subject_dn: MTLS_SUBJECT, ...common },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Requests. Assertions are signed before the timed part, each with a unique jti (RFC 7523 §3 (7)).
+
+const b64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+function makeAssertions(f: Fixtures, audience: string, count: number): string[] {
+  const header = b64url({ alg: 'ES256', kid: KID });
+  const now = Math.floor(Date.now() / 1000);
+  const out: string[] = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    const payload = b64url({ iss: 'bench-pkjwt', sub: 'bench-pkjwt', aud: audience, jti: randomUUID(), iat: now, exp: now + 240 });
+    const input = `${header}.${payload}`;
+    const signature = sign('sha256', Buffer.from(input), { key: f.clientKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+    out[i] = `${input}.${signature}`;
+  }
+  return out;
+}
+
+function assertionRequest(assertion: string): RequestSpec {
+  return {
+    headers: FORM,
+    body: `grant_type=client_credentials&client_assertion_type=${encodeURIComponent('urn:ietf:params:oauth:client-assertion-type:jwt-bearer')}&client_assertion=${assertion}`,
+  };
+}
+
+/** A generator over pre-signed assertions that fails loudly rather than reuse one. */
+function assertionFeed(assertions: string[]): (i: number) => RequestSpec {
+  return (i) => {
+    const assertion = assertions[i];
+    if (assertion === undefined) throw new Error(`ran out of pre-generated assertions after ${assertions.length}; the server was faster than the warm-up suggested`);
+    return assertionRequest(assertion);
+  };
+}
+
+const BASIC_REQUEST: RequestSpec = {
+  // RFC 6749 §2.3.1: form-encode client_id and secret, then Base64 of "id:secret".
+  headers: { ...FORM, authorization: `Basic ${Buffer.from(`bench-basic:${CLIENT_SECRET}`).toString('base64')}` },
+  body: 'grant_type=client_credentials',
+};
+const MTLS_REQUEST: RequestSpec = { headers: FORM, body: 'grant_type=client_credentials&client_id=bench-mtls' };
+
+// ---------------------------------------------------------------------------------------------
+// One case on one server: warm up, pre-generate, measure.
+
+interface CaseResult extends LoadResult {
+  server: 'lab' | 'oidc-provider' | 'express-static';
+  case: CaseName | 'express-static';
+  warmupRps: number;
+}
+
+async function measure(server: CaseResult['server'], name: CaseResult['case'], target: RunningProcess, f: Fixtures): Promise<CaseResult> {
+  const tls = name === 'tls_client_auth';
+  const origin = tls ? (target.httpsUrl as string) : target.httpUrl;
+  const tokenUrl = `${origin}/token`;
+  const tlsOptions = tls ? { tls: { ca: f.caPem, cert: f.clientCertPem, key: f.clientKeyPem } } : {};
+  const pkjwt = name === 'private_key_jwt' || name === 'express-static';
+  const feed = (count: number): ((i: number) => RequestSpec) => {
+    if (pkjwt) return assertionFeed(makeAssertions(f, tokenUrl, count));
+    return () => (tls ? MTLS_REQUEST : BASIC_REQUEST);
+  };
+  // Warm-up: enough assertions for a fast server (they are cheap to sign: ~30k/s).
+  const warmup = await runLoad({ origin, path: '/token', concurrency: CONCURRENCY, durationMs: WARMUP_MS, next: feed(Math.ceil((WARMUP_MS / 1000) * 25_000)), ...tlsOptions });
+  if (warmup.failures > 0) throw new Error(`${server} ${name}: ${warmup.failures} of ${warmup.requests} warm-up answers were not 200 with an access_token, e.g.\n  ${warmup.failureSamples.join('\n  ')}`);
+  // Twice what the warm-up rate needs, plus a margin: never reuse a jti.
+  const count = Math.ceil(warmup.rps * (DURATION_MS / 1000) * 2 + 5_000);
+  const next = feed(count);
+  const result = await runLoad({ origin, path: '/token', concurrency: CONCURRENCY, durationMs: DURATION_MS, next, ...tlsOptions });
+  log(`  ${server.padEnd(14)} ${name.padEnd(20)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  non-200: ${result.failures}`);
+  return { server, case: name, warmupRps: warmup.rps, ...result };
+}
+
+async function startLab(f: Fixtures, name: CaseName, clientsFile: string): Promise<RunningProcess> {
+  // tls_client_auth needs the lab CA that issued the client certificate, so that case runs the lab
+  // with --data (the CA's directory); the others keep the default in-memory store.
+  const data = name === 'tls_client_auth' ? ['--data', join(f.dir, 'lab-data')] : [];
+  const prof = CPU_PROF === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', CPU_PROF, '--cpu-prof-name', `lab-${name}-${Date.now()}.cpuprofile`];
+  return startProcess('authlab server', [...prof, authlab, 'server', '--port', '0', '--tls-port', '0', '--clients', clientsFile, ...data, ...LAB_ARGS], { cwd: root, wantHttps: true });
+}
+
+function startPeer(configFile: string): Promise<RunningProcess> {
+  return startProcess('oidc-provider', ['--no-warnings', join(root, 'bench', 'peer', 'oidc-provider.mjs'), configFile], { cwd: root, wantHttps: true });
+}
+
+async function withServer<T>(start: () => Promise<RunningProcess>, body: (running: RunningProcess) => Promise<T>): Promise<T> {
+  const running = await start();
+  try {
+    return await body(running);
+  } finally {
+    await running.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The local limit: ES256 verification alone, and express answering a static body.
+
+function verifyLoop(f: Fixtures, ms: number): { perSecond: number; verified: number } {
+  const assertions = makeAssertions(f, 'http://localhost/token', 20_000);
+  const key = createPublicKey(f.clientKey); // cached KeyObject
+  let verified = 0;
+  const started = performance.now();
+  let i = 0;
+  while (performance.now() - started < ms) {
+    const jwt = assertions[i++ % assertions.length] as string;
+    const dot = jwt.lastIndexOf('.');
+    const signature = Buffer.from(jwt.slice(dot + 1), 'base64url');
+    if (!verify('sha256', Buffer.from(jwt.slice(0, dot)), { key, dsaEncoding: 'ieee-p1363' }, signature)) throw new Error('the baseline failed to verify an assertion');
+    const payload = JSON.parse(Buffer.from(jwt.slice(jwt.indexOf('.') + 1, dot), 'base64url').toString()) as { jti?: unknown };
+    if (typeof payload.jti !== 'string') throw new Error('no jti');
+    verified += 1;
+  }
+  return { perSecond: verified / ((performance.now() - started) / 1000), verified };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Grader and notebooks.
+
+interface Timed {
+  name: string;
+  ms: number | null;
+  status: string;
+}
+
+function timeCommand(args: string[], timeoutMs: number): Promise<{ ms: number; code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ ms: performance.now() - started, code, output });
+    });
+  });
+}
+
+async function graderTimings(): Promise<Timed[]> {
+  const help = spawnSync(process.execPath, [authlab, 'help'], { cwd: root, encoding: 'utf8' });
+  const commands = `${help.stdout}${help.stderr}`;
+  if (!/\bgrade\b/.test(commands) || !/\bcheck\b/.test(commands)) {
+    return [{ name: 'authlab grade --solutions', ms: null, status: 'not available (no grade command in this build)' }, { name: 'authlab check', ms: null, status: 'not available' }];
+  }
+  // `authlab check` records progress in .lab/progress.json: keep the learner's file as it was.
+  const progressFile = join(root, '.lab', 'progress.json');
+  const saved = existsSync(progressFile) ? readFileSync(progressFile) : undefined;
+  const out: Timed[] = [];
+  try {
+    const grade = await timeCommand([authlab, 'grade', '--solutions'], 180_000);
+    const summary = grade.output.trim().split('\n').filter((l) => /\d+\s*\/\s*\d+|passed|failed/i.test(l)).slice(-1)[0] ?? '';
+    out.push({ name: 'authlab grade --solutions', ms: grade.ms, status: grade.code === 0 ? `ok ${summary.trim()}`.trim() : `exit ${grade.code}: ${grade.output.trim().split('\n').slice(-3).join(' | ')}` });
+    let id = process.env.BENCH_CHECK_ID;
+    if (id === undefined) {
+      const grader = (await import('@client-auth-lab/grader')) as typeof import('@client-auth-lab/grader');
+      id = grader.loadCourse(root).exercises[0]?.id;
+    }
+    if (id === undefined) {
+      out.push({ name: 'authlab check', ms: null, status: 'not available (the course lists no exercise)' });
+    } else {
+      // Cold first (imports, type stripping caches), then warm: the second run is what a learner feels.
+      const cold = await timeCommand([authlab, 'check', id], 60_000);
+      const warm = await timeCommand([authlab, 'check', id], 60_000);
+      const verdict = (r: { code: number | null }) => (r.code === 0 ? 'exercise passes' : `exit ${r.code} (the learner's exercise file is not solved yet; the timing still counts)`);
+      out.push({ name: `authlab check ${id} (cold)`, ms: cold.ms, status: verdict(cold) });
+      out.push({ name: `authlab check ${id} (warm)`, ms: warm.ms, status: verdict(warm) });
+    }
+  } finally {
+    if (saved === undefined) rmSync(progressFile, { force: true });
+    else writeFileSync(progressFile, saved);
+  }
+  return out;
+}
+
+async function notebookTimings(): Promise<Timed[]> {
+  const python = process.env.JUPYTER_PYTHON ?? '/usr/bin/python3';
+  const probe = spawnSync(python, ['-c', 'import nbclient, nbformat'], { encoding: 'utf8' });
+  if (probe.status !== 0) return [{ name: 'notebooks', ms: null, status: `not available: ${python} cannot import nbclient (Jupyter not installed)` }];
+  const launcher = (await import(pathToFileURL(join(root, 'cli', 'dist', 'launcher.js')).href)) as typeof import('../cli/dist/launcher.js');
+  const jupyterPath = launcher.registerKernel(root);
+  const driver = join(root, 'test', 'notebooks', 'execute_notebook.py');
+  const outDir = mkdtempSync(join(os.tmpdir(), 'authlab-bench-nb-'));
+  const notebooksDir = join(root, 'notebooks');
+  const { readdirSync } = await import('node:fs');
+  const out: Timed[] = [];
+  try {
+    for (const file of readdirSync(notebooksDir).filter((n) => n.endsWith('.ipynb')).sort()) {
+      const started = performance.now();
+      const run = spawnSync(python, [driver, join(notebooksDir, file), '--output', join(outDir, file), '--timeout', '120'], {
+        cwd: root, encoding: 'utf8', env: { ...process.env, JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: join(root, '.lab', 'jupyter', 'runtime'), PYTHONUNBUFFERED: '1' },
+      });
+      const ms = performance.now() - started;
+      const last = `${run.stdout ?? ''}${run.stderr ?? ''}`.trim().split('\n').find((l) => /^(PASS|FAIL)/.test(l)) ?? '';
+      out.push({ name: file, ms, status: run.status === 0 ? 'ok' : `exit ${run.status}${last === '' ? '' : `: ${last.slice(0, 100)}`}` });
+      log(`  notebook ${file}: ${(ms / 1000).toFixed(1)} s ${run.status === 0 ? '' : `(exit ${run.status})`}`);
+    }
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  const pkg = (name: string): string | undefined => {
+    try {
+      return (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    node: process.version, platform: `${os.type()} ${os.release()} ${os.arch()}`, cpus: cpus.length, cpuModel: cpus[0]?.model,
+    memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10, hostname: os.hostname(), commit: git.status === 0 ? git.stdout.trim() : undefined,
+    versions: { 'oidc-provider': pkg('oidc-provider'), undici: pkg('undici'), express: pkg('express') },
+  };
+}
+
+const fmt = (n: number | null | undefined, digits = 0): string => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(digits));
+
+async function main(): Promise<number> {
+  const startedAt = new Date();
+  const loadBefore = os.loadavg();
+  log(`client-auth-lab bench: concurrency ${CONCURRENCY}, ${DURATION_MS / 1000} s per case after ${WARMUP_MS / 1000} s warm-up, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  const f = await makeFixtures();
+  const clients = clientMetadata(f);
+  const clientsFile = join(f.dir, 'clients.json');
+  writeFileSync(clientsFile, JSON.stringify(clients, null, 2));
+  const peerConfig = join(f.dir, 'peer.json');
+  writeFileSync(peerConfig, JSON.stringify({
+    // oidc-provider takes client metadata as is; client_secret only for the secret client.
+    clients: clients.map((c) => Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'token_endpoint_auth_signing_alg'))),
+    caPem: f.caPem, serverCertPem: f.serverCertPem, serverKeyPem: f.serverKeyPem,
+  }));
+  if (CPU_PROF !== undefined) mkdirSync(CPU_PROF, { recursive: true });
+
+  const results: CaseResult[] = [];
+  const errors: string[] = [];
+  try {
+    for (const name of CASES) {
+      log(`case ${name}`);
+      for (const server of ['lab', 'oidc-provider'] as const) {
+        if (server === 'oidc-provider' && !enabled('BENCH_PEER')) continue;
+        try {
+          const r = await withServer(() => (server === 'lab' ? startLab(f, name, clientsFile) : startPeer(peerConfig)), (running) => measure(server, name, running, f));
+          results.push(r);
+          if (r.failures > 0) {
+            errors.push(`${server} ${name}: ${r.failures} of ${r.requests} answers were not 200 with an access_token, e.g. ${r.failureSamples.join(' | ')}`);
+            log(`  FAILED ${server} ${name}: ${r.failures} answers were not tokens`);
+          }
+        } catch (error) {
+          errors.push(`${server} ${name}: ${(error as Error).message}`);
+          log(`  FAILED ${server} ${name}: ${(error as Error).message}`);
+        }
+      }
+    }
+
+    let limit: { verifyPerSecond: number; expressRps: number; express?: CaseResult } | undefined;
+    if (enabled('BENCH_LIMIT')) {
+      log('local limit');
+      const v = verifyLoop(f, 3_000);
+      log(`  ES256 verify loop (node:crypto, cached KeyObject): ${v.perSecond.toFixed(0)}/s`);
+      try {
+        const express = await withServer(
+          () => startProcess('express static', [join(root, 'bench', 'peer', 'express-static.mjs')], { cwd: root, wantHttps: false }),
+          (running) => measure('express-static', 'express-static', running, f),
+        );
+        limit = { verifyPerSecond: v.perSecond, expressRps: express.rps, express };
+      } catch (error) {
+        errors.push(`express static: ${(error as Error).message}`);
+      }
+    }
+
+    const grader = enabled('BENCH_GRADER') ? (log('grader'), await graderTimings()) : [];
+    const notebooks = enabled('BENCH_NOTEBOOKS') ? (log('notebooks'), await notebookTimings()) : [];
+    const loadAfter = os.loadavg();
+
+    // ------------------------------------------------------------------ the table
+    const row = (server: string, name: string): CaseResult | undefined => results.find((r) => r.server === server && r.case === name);
+    const lines: string[] = [];
+    lines.push(`Token endpoint, client_credentials — concurrency ${CONCURRENCY}, ${DURATION_MS / 1000} s per server, loopback, ${os.cpus().length} cores shared with the load generator`);
+    lines.push('');
+    lines.push('| case | server | req/s | p50 ms | p99 ms | non-200 | lab/peer req/s | p99 lab ≤ peer |');
+    lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | :---: |');
+    const targets: { name: string; holds: boolean | undefined; detail: string }[] = [];
+    for (const name of CASES) {
+      const lab = row('lab', name);
+      const peer = row('oidc-provider', name);
+      const ratio = lab !== undefined && peer !== undefined ? lab.rps / peer.rps : undefined;
+      const p99ok = lab !== undefined && peer !== undefined ? lab.p99 <= peer.p99 : undefined;
+      for (const r of [lab, peer]) {
+        if (r === undefined) continue;
+        lines.push(`| ${name} | ${r.server} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.failures} | ${r === lab ? fmt(ratio, 2) : ''} | ${r === lab ? (p99ok === undefined ? '—' : p99ok ? 'yes' : 'no') : ''} |`);
+      }
+      if (name !== 'tls_client_auth') {
+        targets.push({ name: `${name}: lab ≥ oidc-provider req/s, p99 no worse`, holds: ratio === undefined ? undefined : ratio >= 1 && p99ok === true, detail: `ratio ${fmt(ratio, 2)}, p99 ${fmt(lab?.p99, 2)} vs ${fmt(peer?.p99, 2)} ms` });
+      }
+    }
+    if (limit !== undefined) {
+      const slower = Math.min(limit.verifyPerSecond, limit.expressRps);
+      const lab = row('lab', 'private_key_jwt');
+      const fraction = lab === undefined ? undefined : lab.rps / slower;
+      lines.push('');
+      lines.push('| local limit | per second |');
+      lines.push('| --- | ---: |');
+      lines.push(`| ES256 verify only (node:crypto, cached KeyObject, no HTTP) | ${fmt(limit.verifyPerSecond)} |`);
+      lines.push(`| express 5 static JSON to the same form bodies (no crypto), p99 ${fmt(limit.express?.p99, 2)} ms | ${fmt(limit.expressRps)} |`);
+      lines.push(`| lab private_key_jwt as a fraction of the slower | ${fraction === undefined ? '—' : `${(fraction * 100).toFixed(0)} %`} |`);
+      targets.push({ name: 'lab private_key_jwt ≥ 70 % of the local limit', holds: fraction === undefined ? undefined : fraction >= 0.7, detail: fraction === undefined ? '' : `${(fraction * 100).toFixed(0)} % of ${fmt(slower)}/s` });
+    }
+    if (grader.length > 0) {
+      lines.push('');
+      lines.push('| grader | wall s | status |');
+      lines.push('| --- | ---: | --- |');
+      for (const g of grader) lines.push(`| ${g.name} | ${fmt(g.ms === null ? null : g.ms / 1000, 2)} | ${g.status} |`);
+      const gradeAll = grader.find((g) => g.name.startsWith('authlab grade'));
+      const warm = grader.find((g) => g.name.endsWith('(warm)'));
+      targets.push({ name: 'authlab grade --solutions < 30 s', holds: gradeAll?.ms == null ? undefined : gradeAll.ms < 30_000 && gradeAll.status.startsWith('ok'), detail: `${fmt(gradeAll?.ms == null ? null : gradeAll.ms / 1000, 1)} s` });
+      targets.push({ name: 'authlab check (warm) < 3 s', holds: warm?.ms == null ? undefined : warm.ms < 3_000, detail: `${fmt(warm?.ms == null ? null : warm.ms / 1000, 2)} s` });
+    }
+    if (notebooks.length > 0) {
+      lines.push('');
+      lines.push('| notebook (tslab kernel) | wall s | status |');
+      lines.push('| --- | ---: | --- |');
+      for (const n of notebooks) lines.push(`| ${n.name} | ${fmt(n.ms === null ? null : n.ms / 1000, 1)} | ${n.status} |`);
+    }
+    lines.push('');
+    lines.push('| target | holds | measured |');
+    lines.push('| --- | :---: | --- |');
+    for (const t of targets) lines.push(`| ${t.name} | ${t.holds === undefined ? 'not measured' : t.holds ? 'yes' : 'NO'} | ${t.detail} |`);
+    lines.push('');
+    lines.push(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')}; node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`);
+    for (const e of errors) lines.push(`ERROR ${e}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+
+    const resultsDir = join(root, 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    const json = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      machine: { ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
+      settings: { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS, cases: CASES, labArgs: LAB_ARGS },
+      token: results.map(({ failureSamples, ...r }) => ({ ...r, ...(failureSamples.length > 0 ? { failureSamples } : {}) })),
+      limit,
+      grader,
+      notebooks,
+      targets,
+      errors,
+    };
+    writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+    log(`wrote ${join(resultsDir, 'latest.json')}`);
+    return errors.length > 0 || results.some((r) => r.failures > 0) ? 1 : 0;
+  } finally {
+    rmSync(f.dir, { recursive: true, force: true });
+  }
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
