@@ -88,9 +88,14 @@ function handleClientErrors(server: http.Server | https.Server, getContext: () =
     }
     const raw = error.rawPacket?.toString('latin1') ?? '';
     const folded = hasFoldedHeader(raw);
+    // RFC 6585 §5: headers over Node's limit (16 KiB) get 431, with the limit named.
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
     const body = folded
       ? { error: 'invalid_request', error_description: `a request header is folded over several lines: ${OBS_FOLD_EXPLANATION}` }
-      : { error: 'invalid_request', error_description: `the HTTP request could not be parsed (${error.code ?? 'parse error'}: ${error.message})` };
+      : tooLarge
+        ? { error: 'invalid_request', error_description: 'the request headers are larger than the 16 KiB this server reads (RFC 6585 §5)' }
+        : { error: 'invalid_request', error_description: `the HTTP request could not be parsed (${error.code ?? 'parse error'}: ${error.message})` };
     const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' };
     const ctx = getContext();
     if (ctx !== undefined) {
@@ -100,15 +105,15 @@ function handleClientErrors(server: http.Server | https.Server, getContext: () =
         check: folded
           ? { name: 'header syntax', passed: false, detail: body.error_description, spec: 'RFC 7230 §3.2.4; RFC 9112 §5.2' }
           : { name: 'HTTP syntax', passed: false, detail: body.error_description, spec: 'RFC 9112' },
-        code: folded ? 'ERR_PROXY_HEADER_FOLDED' : 'ERR_HTTP_PARSE',
-        status: 400,
+        code: folded ? 'ERR_PROXY_HEADER_FOLDED' : tooLarge ? 'ERR_HEADERS_TOO_LARGE' : 'ERR_HTTP_PARSE',
+        status,
         body,
         headers,
       });
     }
     const text = JSON.stringify(body);
     const head = Object.entries({ ...headers, 'Content-Length': String(Buffer.byteLength(text)) }).map(([k, v]) => `${k}: ${v}`).join('\r\n');
-    socket.end(`HTTP/1.1 400 Bad Request\r\n${head}\r\n\r\n${text}`);
+    socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n${head}\r\n\r\n${text}`);
   });
 }
 

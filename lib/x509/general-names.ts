@@ -84,7 +84,13 @@ export function decodeGeneralName(node: Asn1Node): GeneralName {
 }
 
 /** Reads GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName. */
+/** The most GeneralNames one extension may hold here: RFC 5280 sets no bound, a server must. */
+export const MAX_GENERAL_NAMES = 1024;
+
 export function decodeGeneralNames(node: Asn1Node): GeneralName[] {
+  if (node.children.length > MAX_GENERAL_NAMES) {
+    throw new CodedError('ERR_TOO_MANY_NAMES', `the extension lists ${node.children.length} names, more than the ${MAX_GENERAL_NAMES} this lab reads`, 'RFC 5280 §4.2.1.6');
+  }
   return node.children.map(decodeGeneralName);
 }
 
