@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CodedError } from '../../../lib/errors.js';
 import {
   decodeInput, decodePem, decodePemAll, detectTextFormat, encodePem, fromBase64, fromBase64Url, fromHex, toBase64, toBase64Url, toHex,
 } from '../../../lib/encoding/index.js';
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CodedError);
-    return (error as CodedError).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../../support/coded.js';
 
 const bytes = Uint8Array.from([0xfb, 0xff, 0x00, 0x30, 0x19]);
 

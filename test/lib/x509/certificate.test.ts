@@ -1,22 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { fromHex } from '../../../lib/encoding/index.js';
-import { CodedError } from '../../../lib/errors.js';
 import { readCertificate, verifyJwkX5c, jwkWithX5c } from '../../../lib/x509/index.js';
+import { codeOf } from '../../support/coded.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/x509/${name}`, import.meta.url), 'utf8');
 const deckPem = fixture('deck-client-example.pem');
 const deckJwk = JSON.parse(fixture('deck-public-key.jwk.json')) as Record<string, string>;
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CodedError);
-    return (error as CodedError).code;
-  }
-  return undefined;
-}
 
 describe('readCertificate on the deck\'s self-signed certificate (CN=client.example.com)', () => {
   const view = readCertificate(deckPem);

@@ -3,9 +3,9 @@ import {
   concatBytes, derBitString, derBoolean, derContext, derInteger, derOctetString, derOid, derSequence, derString, derTime, UniversalTag,
 } from '../../../lib/asn1/index.js';
 import { fromHex } from '../../../lib/encoding/index.js';
-import { CodedError } from '../../../lib/errors.js';
 import { generateKeyPair } from '../../../lib/keys/index.js';
 import { encodeName, parseDistinguishedName, readCertificate } from '../../../lib/x509/index.js';
+import { codeOf } from '../../support/coded.js';
 
 const key = await generateKeyPair();
 const spki = new Uint8Array(key.publicKey.export({ type: 'spki', format: 'der' }));
@@ -29,16 +29,6 @@ function certificateWith(extensions: Uint8Array[], version = 2): Uint8Array {
 
 const ext = (oid: string, value: Uint8Array, critical = false): Uint8Array =>
   critical ? derSequence(derOid(oid), derBoolean(true), derOctetString(value)) : derSequence(derOid(oid), derOctetString(value));
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CodedError);
-    return (error as CodedError).code;
-  }
-  return undefined;
-}
 
 describe('extension values (RFC 5280 §4.2)', () => {
   it('accepts every GeneralName form in a subjectAltName with its type and tag', () => {

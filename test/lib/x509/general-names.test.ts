@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CodedError } from '../../../lib/errors.js';
 import { ipAddressFromText, ipAddressToText, parseSanList } from '../../../lib/x509/index.js';
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CodedError);
-    return (error as CodedError).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../../support/coded.js';
 
 describe('iPAddress text (RFC 5952 for IPv6)', () => {
   it.each([

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAsn1, labelAsn1Tree } from '../../../lib/asn1/index.js';
 import { fromHex } from '../../../lib/encoding/index.js';
-import { CodedError } from '../../../lib/errors.js';
 import {
   decodeName, distinguishedNamesEqual, encodeName, formatDistinguishedName, parseDistinguishedName, parseOpensslSubject, parseSubjectText,
 } from '../../../lib/x509/index.js';
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CodedError);
-    return (error as CodedError).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../../support/coded.js';
 
 describe('the deck\'s subject bytes 30 19 31 17 …', () => {
   const bytes = fromHex('30 19 31 17 30 15 06 03 55 04 03 0C 0E 2A 2E 61 75 74 68 6C 65 74 65 2E 63 6F 6D');

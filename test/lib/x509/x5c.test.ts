@@ -1,20 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CodedError } from '../../../lib/errors.js';
 import {
   createCertificateAuthority, createSelfSignedCertificate, generateKeyPair, issueCertificate, type GeneratedKeyPair,
 } from '../../../lib/keys/index.js';
 import { jwkMatchesCertificate, jwkWithX5c, readCertificate, verifyJwkX5c } from '../../../lib/x509/index.js';
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CodedError);
-    return (error as CodedError).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../../support/coded.js';
 
 let key: GeneratedKeyPair;
 let self: { pem: string; der: Uint8Array };
