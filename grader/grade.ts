@@ -1,15 +1,17 @@
 /**
- * Grading: build the tree, run the official specs once, and turn test results into points.
- * An exercise's points are shared equally by its tests; a file that fails to load, times out or
+ * Grading: build the tree, type-check the candidate files while the official specs run once, and
+ * turn test results into points. An exercise's points are shared equally by its tests; a file that
+ * does not compile (a type error counts, even when the code would run), fails to load, times out or
  * is missing scores zero with the reason.
  */
 import { availableParallelism } from 'node:os';
 import { loadCourse, selectExercises, type Course, type Exercise } from './manifest.js';
 import { runSpecs, type FileOutcome } from './runner.js';
 import { buildGradingTree, removeGradingTree, type CandidateSource } from './tree.js';
+import { typeCheckTree, type CompileError } from './typecheck.js';
 import { findCourseRoot } from './paths.js';
 
-export type ExerciseStatus = 'passed' | 'failed' | 'load-error' | 'timeout' | 'crashed' | 'missing';
+export type ExerciseStatus = 'passed' | 'failed' | 'compile-error' | 'load-error' | 'timeout' | 'crashed' | 'missing';
 
 export interface TestScore {
   name: string;
@@ -95,10 +97,25 @@ function firstFailure(errors: { message: string }[]): string | undefined {
   return message === undefined ? undefined : message.trim();
 }
 
-export function scoreExercise(exercise: Exercise, outcome: FileOutcome | undefined): ExerciseScore {
+/** "does not compile: exercises/02-client-secrets/basic-header.ts:14 — Type 'number' is not assignable to type 'string' (TS2322)", plus how many more. */
+export function compileReason(path: string, errors: readonly CompileError[]): string {
+  const first = errors[0];
+  if (first === undefined) return `does not compile: ${path}`;
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more error${errors.length > 2 ? 's' : ''})` : '';
+  return `does not compile: ${path}:${first.line} — ${first.message.replace(/\.$/, '')} (${first.code})${more}`;
+}
+
+/**
+ * Scores one exercise from its spec's outcome. `compileErrors` are the type errors of its candidate
+ * file, and `sourceLabel` is how the file is named in the reason (e.g. `exercises`).
+ */
+export function scoreExercise(exercise: Exercise, outcome: FileOutcome | undefined, compileErrors: readonly CompileError[] = [], sourceLabel = 'exercises'): ExerciseScore {
   const base = { id: exercise.id, chapter: exercise.chapter, title: exercise.title, file: exercise.file, side: exercise.side, maxPoints: exercise.points, hints: exercise.hints };
   if (outcome === undefined) {
     return { ...base, status: 'missing', points: 0, tests: [], reason: `${exercise.chapter}/${exercise.file} is missing`, durationMs: 0 };
+  }
+  if (compileErrors.length > 0) {
+    return { ...base, status: 'compile-error', points: 0, tests: [], reason: compileReason(`${sourceLabel}/${exercise.chapter}/${exercise.file}`, compileErrors), durationMs: outcome.durationMs };
   }
   if (outcome.status !== 'finished') {
     return { ...base, status: outcome.status, points: 0, tests: [], reason: outcome.reason ?? outcome.status, durationMs: outcome.durationMs };
@@ -142,12 +159,14 @@ export async function grade(options: GradeOptions = {}): Promise<GradeResult> {
     maxWorkers: options.maxWorkers ?? Math.max(2, Math.min(4, availableParallelism())),
   });
   try {
-    const outcomes = await runSpecs(tree, tree.staged.map((s) => s.spec), {
-      root,
-      perExerciseMs: options.perExerciseMs ?? 20_000,
-      totalMs: options.totalMs ?? 300_000,
-    });
-    const exercises = selected.map((e) => scoreExercise(e, outcomes.get(`${e.chapter}/${e.spec}`)));
+    const totalMs = options.totalMs ?? 300_000;
+    // The compiler and the specs run side by side, each in its own process.
+    const [outcomes, typeCheck] = await Promise.all([
+      runSpecs(tree, tree.staged.map((s) => s.spec), { root, perExerciseMs: options.perExerciseMs ?? 20_000, totalMs }),
+      typeCheckTree(root, tree, Math.min(totalMs, 120_000)),
+    ]);
+    const label = options.solutions ? 'solutions' : 'exercises';
+    const exercises = selected.map((e) => scoreExercise(e, outcomes.get(`${e.chapter}/${e.spec}`), typeCheck.errors.get(`${e.chapter}/${e.file}`), label));
     return {
       runId: tree.runId,
       source: options.solutions ? 'solutions' : (options.dir ?? root),

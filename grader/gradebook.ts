@@ -1,7 +1,7 @@
 /**
  * Grading a class: every submission folder (one per student) in parallel, each with its own time
- * limit, into one CSV row per student. A submission that does not load or hangs gets zero for the
- * affected exercises and a reason; it never stops the others.
+ * limit, into one CSV row per student. A submission that does not compile (type errors included),
+ * does not load or hangs gets zero for the affected exercises and a reason; it never stops the others.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

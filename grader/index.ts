@@ -2,11 +2,13 @@
 export { loadCourse, selectExercises, GraderError } from './manifest.js';
 export type { Course, ChapterManifest, Exercise, ManifestExercise, ExerciseSide } from './manifest.js';
 export { findCourseRoot, exercisesFolderOf } from './paths.js';
-export { buildGradingTree, removeGradingTree, newRunId } from './tree.js';
+export { buildGradingTree, removeGradingTree, newRunId, readableForGrading, permissionFlags } from './tree.js';
 export type { CandidateSource, GradingTree, TreeOptions } from './tree.js';
 export { runSpecs } from './runner.js';
+export { typeCheckTree, parseTscOutput, packageTypes } from './typecheck.js';
+export type { CompileError, TypeCheckResult } from './typecheck.js';
 export type { FileOutcome, FileStatus, RunOptions, TestEvent } from './runner.js';
-export { grade, scoreExercise, sharePoints, summarise, roundPoints } from './grade.js';
+export { grade, compileReason, scoreExercise, sharePoints, summarise, roundPoints } from './grade.js';
 export type { GradeOptions, GradeResult, ExerciseScore, ExerciseStatus, ChapterScore, TestScore } from './grade.js';
 export { toJsonReport, toJUnitXml, toClassroomResult, classroomOutputLine } from './reports.js';
 export type { ClassroomResult, ClassroomTest } from './reports.js';

@@ -19,7 +19,7 @@ function html(text: string): string {
 }
 
 const STATUS: Record<string, [string, string]> = {
-  passed: ['✓', '#1a7f37'], failed: ['✗', '#cf222e'], 'load-error': ['does not load', '#cf222e'], timeout: ['time limit', '#9a6700'], crashed: ['crashed', '#cf222e'], missing: ['missing', '#9a6700'],
+  passed: ['✓', '#1a7f37'], failed: ['✗', '#cf222e'], 'compile-error': ['does not compile', '#cf222e'], 'load-error': ['does not load', '#cf222e'], timeout: ['time limit', '#9a6700'], crashed: ['crashed', '#cf222e'], missing: ['missing', '#9a6700'],
 };
 
 /** A table: one row per exercise with its status, points, the failing tests' messages and the first hint. */

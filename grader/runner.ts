@@ -1,5 +1,6 @@
 /**
- * Runs the specs of a grading tree in ONE vitest child process and reads its event stream.
+ * Runs the specs of a grading tree in ONE vitest child process, under Node's permission model (the
+ * tree's nodeArgs), and reads its event stream.
  * A spec file that does not finish within the per-exercise limit (an endless loop blocks its worker,
  * so vitest's own test timeout cannot fire) stops the process; the files that never got to run are
  * started again in a fresh process, so one hanging exercise never costs the others their points.
@@ -50,6 +51,18 @@ function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? text;
 }
 
+/** Node's permission model refuses with this message (ERR_ACCESS_DENIED) and no path. */
+const ACCESS_DENIED = 'Access to this API has been restricted';
+
+/** The teaching reason of a load error; a refused read says what graded code may read. */
+function loadErrorReason(message: string): string {
+  const line = firstLine(message);
+  if (line.includes(ACCESS_DENIED)) {
+    return `the file failed to load: it tried to read outside what graded code may read (${line}, ERR_ACCESS_DENIED). While grading, code reads only the grading tree, the lib, the lab server and the installed packages, never solutions/`;
+  }
+  return `the file failed to load: ${line}`;
+}
+
 interface Pass {
   outcomes: Map<string, FileOutcome>;
   /** Files the pass never started (because it was stopped for another file). */
@@ -64,11 +77,12 @@ function runPass(tree: GradingTree, specs: readonly string[], options: RunOption
   return import('node:fs').then(({ writeFileSync }) => {
     writeFileSync(configFile, config);
     const vitest = join(options.root, 'node_modules', 'vitest', 'vitest.mjs');
-    const child = spawn(process.execPath, [vitest, 'run', '--config', configFile, '--root', tree.dir, ...specs], {
+    const child = spawn(process.execPath, [...tree.nodeArgs, vitest, 'run', '--config', configFile, '--root', tree.dir, ...specs], {
       cwd: tree.dir,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true' },
+      // NODE_OPTIONS of the caller could widen the permissions; TMPDIR keeps vitest's scratch files in the tree.
+      env: { ...process.env, NODE_OPTIONS: '', TMPDIR: tree.tmpDir, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', NODE_NO_WARNINGS: '1' },
     });
     let output = '';
     const keep = (chunk: Buffer) => {
@@ -145,7 +159,7 @@ function runPass(tree: GradingTree, specs: readonly string[], options: RunOption
           if (end !== undefined) {
             const moduleErrors = end.errors ?? [];
             if (list.length === 0 && moduleErrors.length > 0) {
-              outcomes.set(spec, { spec, status: 'load-error', tests: [], reason: `the file failed to load: ${firstLine(moduleErrors[0]?.message ?? '')}`, durationMs });
+              outcomes.set(spec, { spec, status: 'load-error', tests: [], reason: loadErrorReason(moduleErrors[0]?.message ?? ''), durationMs });
             } else if (list.length === 0) {
               outcomes.set(spec, { spec, status: 'load-error', tests: [], reason: 'the spec ran no tests', durationMs });
             } else {

@@ -1,7 +1,7 @@
 /** Plain-text views of a grade for the terminal. */
 import { roundPoints, type ExerciseScore, type GradeResult } from './grade.js';
 
-const MARK: Record<ExerciseScore['status'], string> = { passed: '✓', failed: '✗', 'load-error': '!', timeout: '⏱', crashed: '!', missing: '?' };
+const MARK: Record<ExerciseScore['status'], string> = { passed: '✓', failed: '✗', 'compile-error': '!', 'load-error': '!', timeout: '⏱', crashed: '!', missing: '?' };
 
 function indent(text: string, prefix: string): string {
   return text.split('\n').map((l) => `${prefix}${l}`).join('\n');
@@ -10,7 +10,7 @@ function indent(text: string, prefix: string): string {
 /** One exercise: its tests with ✓/✗ and, for failures, the teaching message. */
 export function formatExercise(e: ExerciseScore, options: { messages?: boolean; maxMessageLines?: number } = {}): string {
   const lines = [`${MARK[e.status]} ${e.id}  ${e.title}  ${roundPoints(e.points)}/${roundPoints(e.maxPoints)} points`];
-  if (e.reason !== undefined) lines.push(`    ${e.status === 'failed' ? 'note' : e.status}: ${e.reason}`);
+  if (e.reason !== undefined) lines.push(`    ${e.status === 'compile-error' ? e.reason : `${e.status === 'failed' ? 'note' : e.status}: ${e.reason}`}`);
   for (const t of e.tests) {
     lines.push(`    ${t.passed ? '✓' : '✗'} ${t.name.replace(/^[^>]*> /, '')}`);
     if (!t.passed && options.messages !== false && t.message !== undefined) {

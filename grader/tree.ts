@@ -4,7 +4,7 @@
  * else from a learner's folder is copied, so an edited spec or manifest changes nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Exercise } from './manifest.js';
@@ -22,6 +22,10 @@ export interface GradingTree {
   missing: Exercise[];
   configFile: string;
   eventsFile: string;
+  /** Node arguments for the vitest process itself: the permission model (see `permissionFlags`). */
+  nodeArgs: string[];
+  /** The temporary folder (TMPDIR) of the vitest process, inside the tree. */
+  tmpDir: string;
 }
 
 export interface TreeOptions {
@@ -60,6 +64,63 @@ export default class GradeReporter {
 }
 `;
 
+/**
+ * Under Node's permission model (Node 20), existsSync throws ERR_ACCESS_DENIED for a path outside the
+ * allowed list instead of answering; vite probes such paths (WSL markers, package.json above the
+ * checkout) and expects `false`. Loaded with --import in the vitest process and in its workers.
+ */
+const PERMISSION_SHIM = `import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+const existsSync = fs.existsSync;
+fs.existsSync = (path) => {
+  try {
+    return existsSync(path);
+  } catch (error) {
+    if (error?.code === 'ERR_ACCESS_DENIED') return false;
+    throw error;
+  }
+};
+syncBuiltinESMExports();
+`;
+
+/**
+ * What the graded code may read: the tree (the candidates, the official specs, support), the lib and
+ * the lab-server sources, and the installed packages. Never solutions/ (nor anything else of the
+ * checkout). The permission model compares paths as written, so a symbolic link inside an allowed
+ * folder would lead out of it (`node_modules/@client-auth-lab/grader/../solutions`): node_modules is
+ * therefore allowed entry by entry, without the links (the workspace links point at lib/ and
+ * lab-server/, which are allowed by their own path).
+ */
+export function readableForGrading(root: string, treeDir: string): string[] {
+  const modules = join(root, 'node_modules');
+  const entries: string[] = [];
+  const addEntries = (dir: string, depth: number) => {
+    if (!existsSync(dir)) return;
+    for (const name of readdirSync(dir)) {
+      if (name === '.bin' || name === '.cache') continue;
+      const path = join(dir, name);
+      const info = lstatSync(path);
+      if (info.isSymbolicLink()) continue;
+      if (depth === 0 && name.startsWith('@') && info.isDirectory()) addEntries(path, 1);
+      else entries.push(path);
+    }
+  };
+  addEntries(modules, 0);
+  return [treeDir, join(root, 'lib'), join(root, 'lab-server'), join(root, 'package.json'), join(root, 'vitest.config.ts'), ...entries];
+}
+
+/** Node's permission model: read `readable`, write only `writable`; child processes, workers and addons as told. */
+export function permissionFlags(readable: readonly string[], writable: readonly string[], allow: { childProcess?: boolean; worker?: boolean; addons?: boolean } = {}): string[] {
+  return [
+    '--experimental-permission',
+    ...readable.map((p) => `--allow-fs-read=${p}`),
+    ...writable.map((p) => `--allow-fs-write=${p}`),
+    ...(allow.childProcess ? ['--allow-child-process'] : []),
+    ...(allow.worker ? ['--allow-worker'] : []),
+    ...(allow.addons ? ['--allow-addons'] : []),
+  ];
+}
+
 /** Builds `<root>/.lab/grading/<run-id>/` for `exercises`, taking candidates from `source`. */
 export function buildGradingTree(root: string, exercises: readonly Exercise[], source: CandidateSource, options: TreeOptions): GradingTree {
   const runId = newRunId();
@@ -87,12 +148,24 @@ export function buildGradingTree(root: string, exercises: readonly Exercise[], s
   writeFileSync(join(meta, 'reporter.mjs'), REPORTER);
   const configFile = join(meta, 'vitest.config.mjs');
   const url = (p: string) => JSON.stringify(pathToFileURL(p).href);
+  // The permission model: the vitest process reads and transforms every module (an import of a
+  // solution file is refused there), and its workers, which run the graded code, read the same
+  // folders and write only their temporary folder. The workers get no child processes, no workers
+  // and no addons; the vitest process needs them (forks, its bundler's native binding).
+  const shim = join(meta, 'permission.mjs');
+  writeFileSync(shim, PERMISSION_SHIM);
+  const tmpDir = join(meta, 'tmp');
+  mkdirSync(tmpDir, { recursive: true });
+  const cacheDir = join(root, '.lab', 'grading', '.vite-cache');
+  const readable = readableForGrading(root, dir);
+  const workerArgs = [...permissionFlags(readable, [tmpDir]), `--import=${pathToFileURL(shim).href}`];
+  const nodeArgs = [...permissionFlags([...readable, cacheDir], [dir, cacheDir], { childProcess: true, worker: true, addons: true }), `--import=${pathToFileURL(shim).href}`];
   writeFileSync(configFile, `// Generated by the grader for one run; the package aliases come from the course's vitest.config.ts.
 import base from ${url(join(root, 'vitest.config.ts'))};
 import GradeReporter from './reporter.mjs';
 export default {
   resolve: base.resolve,
-  cacheDir: ${JSON.stringify(join(root, '.lab', 'grading', '.vite-cache'))},
+  cacheDir: ${JSON.stringify(cacheDir)},
   test: {
     root: ${JSON.stringify(dir)},
     include: ['*/*.test.ts'],
@@ -101,13 +174,14 @@ export default {
     hookTimeout: ${options.testTimeoutMs * 4},
     teardownTimeout: 2000,
     pool: 'forks',
+    execArgv: ${JSON.stringify(workerArgs)},
     maxWorkers: ${options.maxWorkers},
     watch: false,
     reporters: [new GradeReporter(${JSON.stringify(eventsFile)})],
   },
 };
 `);
-  return { runId, dir, staged, missing, configFile, eventsFile };
+  return { runId, dir, staged, missing, configFile, eventsFile, nodeArgs, tmpDir };
 }
 
 export function removeGradingTree(tree: GradingTree): void {

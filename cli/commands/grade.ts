@@ -17,7 +17,10 @@ export const gradeCommand: Command = {
   help: `Usage: authlab grade [chapter|exercise-id] [--solutions] [--dir PATH] [--json F] [--junit F] [--classroom [--classroom-file F]]
 
 Runs this checkout's own specs (never a copy from the graded folder) against the exercise files of
-a working copy, in a temporary grading tree under .lab/grading/, and prints the points.
+a working copy, in a temporary grading tree under .lab/grading/, and prints the points. An
+exercise whose file has a TypeScript error scores zero ("does not compile", with the first error
+and its line). The graded code runs under Node's permission model: it reads the grading tree, the
+lib, the lab server and the installed packages, never solutions/.
 
   chapter          e.g. 02-client-secrets or 02; an exercise id such as 02-basic-header; default all
   --solutions      grade the reference solutions (they must score full marks)

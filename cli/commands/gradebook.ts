@@ -11,8 +11,9 @@ export const gradebookCommand: Command = {
 
 Every sub-folder of <dir-of-submissions> is one student's working copy (with exercises/, or the
 chapter folders directly). Each is graded with this checkout's own specs, several at a time, each
-within its time limit. A submission that does not load or hangs scores zero for the affected
-exercises, with the reason in the CSV; the other submissions are graded as usual.
+within its time limit. A submission that does not compile (a type error counts), does not load or
+hangs scores zero for the affected exercises, with the reason in the CSV; the other submissions are
+graded as usual.
 
   --out F          the CSV (default grades.csv): student, one column per exercise, total, reasons
   --parallel N     submissions graded at the same time (default 2)

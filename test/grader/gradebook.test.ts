@@ -1,12 +1,13 @@
 /**
- * A class of three: one good submission, one that does not load (syntax error), one that hangs
- * (an endless loop). Each is graded on its own; the broken ones score zero for the affected
- * exercise with a reason, and never stop the others. Plus the in-notebook check.
+ * A class of four: one good submission, one that does not load (syntax error), one that hangs
+ * (an endless loop), one with a type error that would still run. Each is graded on its own; the
+ * broken ones score zero for the affected exercise with a reason, and never stop the others. Plus
+ * the in-notebook check.
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkChapter, findCourseRoot, gradebookCsv, renderCheckHtml, runGradebook } from '@client-auth-lab/grader';
+import { checkChapter, findCourseRoot, gradebookCsv, parseTscOutput, renderCheckHtml, runGradebook } from '@client-auth-lab/grader';
 
 const root = findCourseRoot();
 const work = join(root, '.lab', 'test-grader', `gradebook-${process.pid}`);
@@ -20,12 +21,21 @@ function submission(name: string, edit?: (chapterDir: string) => void): void {
 }
 
 describe('gradebook', () => {
-  it('grades a good, a non-compiling and a hanging submission into a correct CSV', async () => {
+  it('grades a good, a non-loading, a hanging and a mistyped submission into a correct CSV', async () => {
     submission('alice');
     submission('bob', (dir) => writeFileSync(join(dir, 'parse-basic.ts'), `${readFileSync(join(dir, 'parse-basic.ts'), 'utf8')}\nexport const broken = ;\n`));
     submission('carol', (dir) => {
       const file = join(dir, 'secret-compare.ts');
       writeFileSync(file, readFileSync(file, 'utf8').replace('const a = createHash', 'for (;;) { /* spinning */ }\n  const a = createHash'));
+    });
+    // A type error that changes nothing at run time: the specs alone would give full marks.
+    let typeErrorLine = 0;
+    submission('dave', (dir) => {
+      const file = join(dir, 'basic-header.ts');
+      const lines = readFileSync(file, 'utf8').split('\n');
+      typeErrorLine = lines.findIndex((l) => l.startsWith('export function basicAuthorization')) + 2;
+      lines.splice(typeErrorLine - 1, 0, '  const label: string = 42;');
+      writeFileSync(file, lines.join('\n'));
     });
 
     const book = await runGradebook(join(work, 'class'), { root, select: '02-client-secrets', perExerciseMs: 8_000, perSubmissionMs: 240_000, parallel: 2 });
@@ -34,10 +44,29 @@ describe('gradebook', () => {
     expect(lines[0]).toBe('student,02-basic-header,02-parse-basic,02-secret-compare,total,reasons');
     expect(lines[1]).toBe('(max),4,4,2,10,');
     expect(lines[2]).toBe('alice,4,4,2,10,');
-    expect(lines[3], csv).toMatch(/^bob,4,0,2,6,"?02-parse-basic: load-error \(the file failed to load: .+\)/);
+    // A syntax error is caught by the compiler first, with its line.
+    expect(lines[3], csv).toMatch(/^bob,4,0,2,6,"?02-parse-basic: compile-error \(does not compile: exercises\/02-client-secrets\/parse-basic\.ts:\d+ — Expression expected \(TS1109\)\)/);
     expect(lines[4], csv).toMatch(/^carol,4,4,0,8,"?02-secret-compare: timeout \(did not finish within 8 s/);
-    expect(lines.length).toBe(5);
+    expect(lines[5], csv).toBe(`dave,0,4,2,6,02-basic-header: compile-error (does not compile: exercises/02-client-secrets/basic-header.ts:${typeErrorLine} — Type 'number' is not assignable to type 'string' (TS2322))`);
+    expect(lines.length).toBe(6);
+    const dave = book.rows.find((r) => r.student === 'dave')?.result?.exercises.find((e) => e.id === '02-basic-header');
+    expect(dave?.status).toBe('compile-error');
+    expect(dave?.tests, 'a file that does not compile earns no test points').toEqual([]);
   }, 300_000);
+
+  it('rejects a type error only in the candidate file, because specs and support are the course\'s own', () => {
+    const tree = '/grading/run';
+    const output = [
+      "02-client-secrets/basic-header.ts(14,9): error TS2322: Type 'number' is not assignable to type 'string'.",
+      "02-client-secrets/basic-header.test.ts(3,10): error TS2305: Module './basic-header.js' has no exported member 'basicAuthorization'.",
+      'support/lab.ts(1,1): error TS2307: Cannot find module \'x\'.',
+      "/grading/run/02-client-secrets/basic-header.ts(20,3): error TS2304: Cannot find name 'nope'.",
+      "  Type 'x' is not assignable to type 'y'.",
+    ].join('\n');
+    const errors = parseTscOutput(output, tree, new Set(['02-client-secrets/basic-header.ts']));
+    expect([...errors.keys()]).toEqual(['02-client-secrets/basic-header.ts']);
+    expect(errors.get('02-client-secrets/basic-header.ts')?.map((e) => [e.line, e.code])).toEqual([[14, 'TS2322'], [20, 'TS2304']]);
+  });
 });
 
 describe('checkChapter', () => {
