@@ -119,12 +119,22 @@ function assertionRequest(assertion: string): RequestSpec {
   };
 }
 
-/** A generator over pre-signed assertions that fails loudly rather than reuse one. */
-function assertionFeed(assertions: string[]): (i: number) => RequestSpec {
+/**
+ * A generator over pre-signed assertions. Should the run outlast them (a warm-up slowed by other work
+ * on the machine underestimates the rate), fresh ones are signed on demand, in batches, never reusing
+ * a jti; that costs the load generator some time, so it is reported.
+ */
+function assertionFeed(f: Fixtures, audience: string, assertions: string[]): (i: number) => RequestSpec {
+  let reported = false;
   return (i) => {
-    const assertion = assertions[i];
-    if (assertion === undefined) throw new Error(`ran out of pre-generated assertions after ${assertions.length}; the server was faster than the warm-up suggested`);
-    return assertionRequest(assertion);
+    while (i >= assertions.length) {
+      if (!reported) {
+        reported = true;
+        log(`  note: ${assertions.length} pre-signed assertions were not enough; signing more during the run`);
+      }
+      assertions.push(...makeAssertions(f, audience, 1_000));
+    }
+    return assertionRequest(assertions[i] as string);
   };
 }
 
@@ -151,14 +161,15 @@ async function measure(server: CaseResult['server'], name: CaseResult['case'], t
   const tlsOptions = tls ? { tls: { ca: f.caPem, cert: f.clientCertPem, key: f.clientKeyPem } } : {};
   const pkjwt = name === 'private_key_jwt' || name === 'express-static';
   const feed = (count: number): ((i: number) => RequestSpec) => {
-    if (pkjwt) return assertionFeed(makeAssertions(f, tokenUrl, count));
+    if (pkjwt) return assertionFeed(f, tokenUrl, makeAssertions(f, tokenUrl, count));
     return () => (tls ? MTLS_REQUEST : BASIC_REQUEST);
   };
   // Warm-up: enough assertions for a fast server (they are cheap to sign: ~30k/s).
   const warmup = await runLoad({ origin, path: '/token', concurrency: CONCURRENCY, durationMs: WARMUP_MS, next: feed(Math.ceil((WARMUP_MS / 1000) * 25_000)), ...tlsOptions });
   if (warmup.failures > 0) throw new Error(`${server} ${name}: ${warmup.failures} of ${warmup.requests} warm-up answers were not 200 with an access_token, e.g.\n  ${warmup.failureSamples.join('\n  ')}`);
-  // Twice what the warm-up rate needs, plus a margin: never reuse a jti.
-  const count = Math.ceil(warmup.rps * (DURATION_MS / 1000) * 2 + 5_000);
+  // Twice what the warm-up rate needs (at least 4,000/s: a warm-up slowed by other work says too
+  // little), plus a margin: never reuse a jti.
+  const count = Math.ceil(Math.max(warmup.rps, 4_000) * (DURATION_MS / 1000) * 2 + 5_000);
   const next = feed(count);
   const result = await runLoad({ origin, path: '/token', concurrency: CONCURRENCY, durationMs: DURATION_MS, next, ...tlsOptions });
   log(`  ${server.padEnd(14)} ${name.padEnd(20)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  non-200: ${result.failures}`);

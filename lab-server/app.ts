@@ -89,10 +89,28 @@ export function createLabApp(options: LabAppOptions): Express {
   app.set('etag', false);
   (app.locals as Record<symbol, LabContext>)[CONTEXT] = ctx;
 
+  // A request whose URL is exactly one of the fixed paths below, with a method that path handles, goes
+  // straight to its handler: the route express would have chosen after matching every earlier layer.
+  // Anything else (another case, a trailing slash, a query, HEAD, a parameter) takes express's routing.
+  const direct = new Map<string, Map<string, RequestHandler>>();
+  app.use((req, res, next) => {
+    const handler = direct.get(req.url)?.get(req.method);
+    if (handler === undefined) return next();
+    return handler(req, res, next);
+  });
+
   /** One path, its handlers by method, and 405 with Allow for any other method. */
   const route = (path: string, endpoint: string, handlers: Partial<Record<'get' | 'post' | 'put' | 'delete', ExchangeHandler>>): void => {
     const allowed = Object.keys(handlers).map((m) => m.toUpperCase());
-    for (const [method, handler] of Object.entries(handlers)) app[method as 'get'](path, traced(ctx, endpoint, handler));
+    for (const [method, handler] of Object.entries(handlers)) {
+      const wrapped = traced(ctx, endpoint, handler);
+      app[method as 'get'](path, wrapped);
+      if (!path.includes(':')) {
+        const byMethod = direct.get(path) ?? new Map<string, RequestHandler>();
+        byMethod.set(method.toUpperCase(), wrapped);
+        direct.set(path, byMethod);
+      }
+    }
     app.all(path, traced(ctx, endpoint, (x) => {
       x.send(405, { error: 'invalid_request', error_description: `${x.req.method} is not allowed here; use ${allowed.join(' or ')}` }, { Allow: allowed.join(', '), 'Cache-Control': 'no-store' });
     }));

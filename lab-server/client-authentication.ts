@@ -36,28 +36,36 @@ export interface AuthenticatedCaller extends AuthenticatedClient {
 }
 
 export async function authenticateCaller(x: Exchange, form: FormParameters): Promise<AuthenticatedCaller> {
-  x.clientId = claimedClientId(x, form);
-  // RFC 6749 §3.2: no parameter may appear twice, whichever it is; refused before anything is trusted.
-  const repeated = Object.keys(form).filter((name) => Array.isArray(form[name]));
-  if (repeated.length > 0) {
-    x.log.fail('parameters once', `the parameter(s) ${repeated.join(', ')} appear more than once; request parameters MUST NOT be repeated`,
-      'RFC 6749 §3.2', { code: 'ERR_PARAMETER_REPEATED', error: 'invalid_request' });
-  }
-  const certificate = x.certificate;
-  const request: ClientAuthRequest = {
-    headers: x.req.headers,
-    body: form,
-    endpointUrl: x.endpointUrl,
-    ...(certificate === undefined ? {} : { clientCertificate: certificate.der, clientCertificateChain: certificate.chain }),
-  };
+  // The trace names the verified client on success; the claimed one (worked out only then, since
+  // it decodes the credentials a second time) when the request is refused.
   try {
-    const result = await authenticateClient(request, { findClient: (id) => x.ctx.findClient(id), server: x.ctx.server });
+    // RFC 6749 §3.2: no parameter may appear twice, whichever it is; refused before anything is trusted.
+    let repeated: string[] | undefined;
+    for (const name in form) if (Array.isArray(form[name])) (repeated ??= []).push(name);
+    if (repeated !== undefined) {
+      x.log.fail('parameters once', `the parameter(s) ${repeated.join(', ')} appear more than once; request parameters MUST NOT be repeated`,
+        'RFC 6749 §3.2', { code: 'ERR_PARAMETER_REPEATED', error: 'invalid_request' });
+    }
+    const certificate = x.certificate;
+    const request: ClientAuthRequest = {
+      headers: x.req.headers,
+      body: form,
+      endpointUrl: x.endpointUrl,
+      ...(certificate === undefined ? {} : { clientCertificate: certificate.der, clientCertificateChain: certificate.chain }),
+    };
+    let result: AuthenticatedClient;
+    try {
+      result = await authenticateClient(request, { findClient: x.ctx.findClient, server: x.ctx.server });
+    } catch (error) {
+      if (error instanceof OAuthError) x.addChecks(error.checks);
+      throw error;
+    }
     x.addChecks(result.checks);
     x.clientId = result.client.client_id;
     x.method = result.method;
     return result as AuthenticatedCaller;
   } catch (error) {
-    if (error instanceof OAuthError) x.addChecks(error.checks);
+    x.clientId = claimedClientId(x, form);
     throw error;
   }
 }

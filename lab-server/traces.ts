@@ -4,8 +4,8 @@
  * out. Secrets are masked before a trace is stored. A ring buffer keeps the newest ones, and
  * listeners (the server-sent-events stream) hear about each as it is recorded.
  */
-import { randomBytes } from 'node:crypto';
 import type { Check } from '@client-auth-lab/lib';
+import { randomBase64Url } from './random.js';
 
 export interface CertificateSummary {
   subject: string;
@@ -130,7 +130,7 @@ export function traceHeaders(headers: Readonly<Record<string, string | string[] 
 }
 
 export function newTraceId(): string {
-  return randomBytes(9).toString('base64url');
+  return randomBase64Url(9);
 }
 
 export type TraceListener = (trace: Trace) => void;

@@ -15,6 +15,8 @@ export interface DecodedJwt {
 /** The largest compact JWT the lab will look at (64 KiB): assertions are a few hundred bytes. */
 export const MAX_JWT_LENGTH = 65_536;
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
 /** Decodes base64url without padding (RFC 7515 §2), refusing any other alphabet or padding. */
@@ -29,7 +31,7 @@ function decodeJsonObject(text: string, part: string): Record<string, unknown> {
   const bytes = decodeBase64UrlStrict(text, part);
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    value = JSON.parse(UTF8.decode(bytes));
   } catch {
     throw new CodedError('ERR_JWT_MALFORMED', `the JWT ${part} is not UTF-8 JSON (RFC 7519 §7.2)`, 'RFC 7519 §7.2');
   }

@@ -74,7 +74,7 @@ async function authenticate(request: ClientAuthRequest, findClient: ClientLookup
 
   switch (method) {
     case 'client_secret_basic':
-      return verifyClientSecretBasic(request, client, server, log);
+      return verifyClientSecretBasic(request, client, server, log, presentation.basic);
     case 'client_secret_post':
       return verifyClientSecretPost(request, client, server, log);
     case 'client_secret_jwt':

@@ -14,6 +14,8 @@ export interface BasicCredentials {
 /** The challenge sent with a 401 when the client used Basic (RFC 6749 §5.2, RFC 7617 §2). */
 export const BASIC_CHALLENGE = 'Basic realm="client-auth-lab", charset="UTF-8"';
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** Builds the header value a client sends: Basic base64(urlencode(id) ':' urlencode(secret)). */
@@ -42,7 +44,7 @@ export function parseClientSecretBasic(header: string): BasicCredentials {
   }
   let decoded: string;
   try {
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(token, 'base64'));
+    decoded = UTF8.decode(Buffer.from(token, 'base64'));
   } catch {
     throw new CodedError('ERR_BASIC_CHARSET', 'the Basic credentials are not UTF-8 (RFC 7617 §2.1)', 'RFC 7617 §2.1');
   }

@@ -8,8 +8,21 @@ import type { AuthorizationServerContext, RegisteredClient } from './types.js';
 export function secretsEqual(presented: string, registered: string): boolean {
   // Hashing first gives equal-length inputs, so not even the length leaks through timing.
   const a = createHash('sha256').update(presented, 'utf8').digest();
-  const b = createHash('sha256').update(registered, 'utf8').digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(a, registeredDigest(registered));
+}
+
+/** Digests of registered secrets, so a client's own secret is hashed once rather than on every request. */
+const registeredDigests = new Map<string, Buffer>();
+const DIGEST_CACHE_LIMIT = 1_000;
+
+function registeredDigest(secret: string): Buffer {
+  let digest = registeredDigests.get(secret);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(secret, 'utf8').digest();
+    if (registeredDigests.size >= DIGEST_CACHE_LIMIT) registeredDigests.delete(registeredDigests.keys().next().value as string);
+    registeredDigests.set(secret, digest);
+  }
+  return digest;
 }
 
 export function verifyClientSecret(presented: string, client: RegisteredClient, server: AuthorizationServerContext, log: CheckLog): void {

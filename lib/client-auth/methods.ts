@@ -33,12 +33,13 @@ function result(client: RegisteredClient, method: AuthenticatedClient['method'],
 
 /** client_secret_basic (RFC 6749 §2.3.1): the secret in the Basic header, Appendix B encoded. */
 export async function verifyClientSecretBasic(
-  request: ClientAuthRequest, client: RegisteredClient, server: AuthorizationServerContext, log = new CheckLog(),
+  request: ClientAuthRequest, client: RegisteredClient, server: AuthorizationServerContext, log = new CheckLog(), parsed?: BasicCredentials,
 ): Promise<AuthenticatedClient> {
   log.wwwAuthenticate ??= 'Basic realm="client-auth-lab", charset="UTF-8"';
   let credentials: BasicCredentials;
   try {
-    credentials = parseClientSecretBasic(headerValue(request, 'authorization') ?? '');
+    // `parsed`: the same header already parsed by detectClientAuthentication.
+    credentials = parsed ?? parseClientSecretBasic(headerValue(request, 'authorization') ?? '');
   } catch (error) {
     const coded = error as CodedError;
     return log.fail('Authorization header', coded.message, coded.spec ?? 'RFC 7617 §2', { code: coded.code, error: 'invalid_request' });
