@@ -1,11 +1,12 @@
 // Concurrency over real sockets: one assertion sent many times at once is accepted exactly once, and
 // parallel registrations on a persisting store are neither lost nor duplicated.
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLab, type Lab } from '@client-auth-lab/lab-server';
+import { forgeJws } from '../support/server.js';
 
 const labs: Lab[] = [];
 const dirs: string[] = [];
@@ -22,8 +23,7 @@ describe('concurrency', () => {
     const jwk = { ...pair.publicKey.export({ format: 'jwk' }), kid: 'k' };
     const { client_id } = await lab.register({ token_endpoint_auth_method: 'private_key_jwt', grant_types: ['client_credentials'], jwks: { keys: [jwk] } });
     const now = Math.floor(Date.now() / 1000);
-    const input = `${Buffer.from(JSON.stringify({ alg: 'ES256', kid: 'k' })).toString('base64url')}.${Buffer.from(JSON.stringify({ iss: client_id, sub: client_id, aud: lab.urls.token, jti: randomUUID(), iat: now, exp: now + 60 })).toString('base64url')}`;
-    const jwt = `${input}.${sign('sha256', Buffer.from(input), { key: pair.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+    const jwt = forgeJws({ alg: 'ES256', kid: 'k' }, { iss: client_id, sub: client_id, aud: lab.urls.token, jti: randomUUID(), iat: now, exp: now + 60 }, { alg: 'ES256', privateKey: pair.privateKey });
     const form = { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: jwt };
     const answers = await Promise.all(Array.from({ length: 40 }, () => lab.request(lab.urls.token, { form })));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);

@@ -2,11 +2,12 @@
 // reach. Each must get a 2xx/4xx with a standard JSON error body, never a 5xx, a hang or a crash, and
 // the server must serve a valid request right after.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKeyPairSync, randomUUID, sign as cryptoSign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import { request } from 'node:http';
 import fc from 'fast-check';
 import { startLab, type Lab } from '@client-auth-lab/lab-server';
 import { encodeClientSecretBasic, type Jwk } from '@client-auth-lab/lib';
+import { forgeJws } from '../support/server.js';
 
 const STANDARD_ERRORS = new Set([
   'invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope',
@@ -56,8 +57,7 @@ function b64url(value: unknown): string {
 }
 
 function es256(header: Record<string, unknown>, payload: unknown): string {
-  const input = `${b64url(header)}.${b64url(payload)}`;
-  return `${input}.${cryptoSign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+  return forgeJws(header, payload, { alg: 'ES256', privateKey });
 }
 
 function validAssertion(): string {

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFormUrlEncoded } from '@client-auth-lab/lab-server';
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
+import { codeOf } from '../support/coded.js';
 
 describe('application/x-www-form-urlencoded (RFC 6749 Appendix B)', () => {
   it('decodes + as a space and %XX as UTF-8 octets', () => {

@@ -11,3 +11,14 @@ export function codeOf(run: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The same for an operation that may be asynchronous: awaits it and returns the CodedError's code. */
+export async function codeOfAsync(run: () => unknown): Promise<string | undefined> {
+  try {
+    await run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(CodedError);
+    return (error as CodedError).code;
+  }
+  return undefined;
+}

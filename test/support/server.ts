@@ -1,5 +1,5 @@
 // Shared fixtures for lib tests: a server context with a frozen clock, and real signed assertions.
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomUUID, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import {
   createJwksResolver,
@@ -85,4 +85,16 @@ export async function rejection(promise: Promise<unknown>): Promise<{ code: stri
     return error as never;
   }
   throw new Error('expected a rejection, but the promise resolved');
+}
+
+/**
+ * Signs a compact JWS with node:crypto directly, for headers, payloads and keys that jose refuses to
+ * produce (crit, a numeric kid, a 1024-bit RSA key, hostile claims).
+ */
+export function forgeJws(header: Record<string, unknown>, payload: unknown, key: { alg: string; privateKey: KeyObject }): string {
+  const h = Buffer.from(JSON.stringify(header)).toString('base64url');
+  const p = Buffer.from(JSON.stringify(payload)).toString('base64url');
+  const hash = `sha${key.alg.slice(2)}`;
+  const options = key.alg.startsWith('ES') ? { key: key.privateKey, dsaEncoding: 'ieee-p1363' as const } : key.privateKey;
+  return `${h}.${p}.${cryptoSign(hash, Buffer.from(`${h}.${p}`), options).toString('base64url')}`;
 }

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { authenticateClient, FAPI_PROFILES, type AuthorizationServerContext, type Jwk, type RegisteredClient } from '../../../lib/index.js';
 import {
-  ISSUER, NOW, TOKEN_ENDPOINT, assertionClaims, assertionRequest, keyFor, rejection, serverContext, sign, type KeyAlg,
+  ISSUER, NOW, TOKEN_ENDPOINT, assertionClaims, assertionRequest, forgeJws, keyFor, rejection, serverContext, sign, type KeyAlg,
 } from '../../support/server.js';
 
 const ALGS: KeyAlg[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
-
-/** Signs with node:crypto directly, for headers and keys that jose refuses to produce. */
-function forge(header: Record<string, unknown>, claims: Record<string, unknown>, key: { alg: string; privateKey: import('node:crypto').KeyObject }): string {
-  const h = Buffer.from(JSON.stringify(header)).toString('base64url');
-  const p = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  const hash = `sha${key.alg.slice(2)}`;
-  const options = key.alg.startsWith('ES') ? { key: key.privateKey, dsaEncoding: 'ieee-p1363' as const } : key.privateKey;
-  return `${h}.${p}.${cryptoSign(hash, Buffer.from(`${h}.${p}`), options).toString('base64url')}`;
-}
 
 function clientWith(key: { publicJwk: Jwk }, extra: Partial<RegisteredClient> = {}): RegisteredClient {
   return { client_id: 'pkj', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.publicJwk] }, ...extra };
@@ -126,13 +117,13 @@ describe('private_key_jwt', () => {
   it('rejects an RSA key shorter than 2048 bits (RFC 7518 §3.3)', async () => {
     // jose refuses to sign with short RSA keys, so the test signs with node:crypto directly.
     const short = keyFor('RS256', { rsaBits: 1024, kid: 'short' });
-    const jwt = forge({ alg: 'RS256', kid: 'short' }, assertionClaims('pkj'), short);
+    const jwt = forgeJws({ alg: 'RS256', kid: 'short' }, assertionClaims('pkj'), short);
     expect((await rejection(authenticate(jwt, clientWith(short)))).code).toBe('ERR_KEY_TOO_SMALL');
   });
 
   it('rejects a crit header it does not understand (RFC 7515 §4.1.11)', async () => {
     const key = keyFor('ES256');
-    const jwt = forge({ alg: 'ES256', crit: ['urn:x'], 'urn:x': 1 }, assertionClaims('pkj'), key);
+    const jwt = forgeJws({ alg: 'ES256', crit: ['urn:x'], 'urn:x': 1 }, assertionClaims('pkj'), key);
     expect((await rejection(authenticate(jwt, clientWith(key)))).code).toBe('ERR_ASSERTION_CRIT');
   });
 
@@ -140,7 +131,7 @@ describe('private_key_jwt', () => {
     const key = keyFor('ES256');
     const long = await sign(assertionClaims('pkj'), 'ES256', key.privateKey, { kid: 'k'.repeat(300) });
     expect((await rejection(authenticate(long, clientWith(key)))).code).toBe('ERR_ASSERTION_KID');
-    const numeric = forge({ alg: 'ES256', kid: 7 }, assertionClaims('pkj'), key);
+    const numeric = forgeJws({ alg: 'ES256', kid: 7 }, assertionClaims('pkj'), key);
     expect((await rejection(authenticate(numeric, clientWith(key)))).code).toBe('ERR_ASSERTION_KID');
   });
 
@@ -297,7 +288,7 @@ describe('FAPI rules during authentication', () => {
 
   it('rejects a 1024-bit RSA key under FAPI 1.0 Part 1, naming the FAPI clause', async () => {
     const short = keyFor('RS256', { rsaBits: 1024, kid: 'short' });
-    const jwt = forge({ alg: 'RS256', kid: 'short' }, assertionClaims('pkj'), short);
+    const jwt = forgeJws({ alg: 'RS256', kid: 'short' }, assertionClaims('pkj'), short);
     const error = await rejection(authenticate(jwt, clientWith(short), serverContext({ profile: FAPI_PROFILES['fapi1-part1'] })));
     expect(error.code).toBe('ERR_PROFILE_KEY_SIZE');
     expect(error.message).toContain('2048 bits or more');

@@ -1,18 +1,8 @@
 import { compactVerify, decodeProtectedHeader, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { CodedError } from '../../../lib/errors.js';
 import { clientAssertionClaims, generateJwk, signClientAssertion, signCompactJws } from '../../../lib/jose/index.js';
 import { jwkThumbprint } from '../../../lib/keys/index.js';
-
-async function codeOf(run: () => unknown): Promise<string | undefined> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CodedError);
-    return (error as CodedError).code;
-  }
-  return undefined;
-}
+import { codeOfAsync } from '../../support/coded.js';
 
 describe('generateJwk (mkjwk)', () => {
   it('makes an EC P-256 key by default: d in private only, the public one in the JWK Set, kid = RFC 7638 thumbprint', () => {
@@ -37,17 +27,17 @@ describe('generateJwk (mkjwk)', () => {
   });
 
   it('rejects an alg that does not fit the key because RFC 7518 ties ES256 to P-256', async () => {
-    expect(await codeOf(() => generateJwk({ kty: 'EC', crv: 'P-384', alg: 'ES256' }))).toBe('ERR_JWK_ALG_MISMATCH');
+    expect(await codeOfAsync(() => generateJwk({ kty: 'EC', crv: 'P-384', alg: 'ES256' }))).toBe('ERR_JWK_ALG_MISMATCH');
   });
 
   it('rejects small RSA and oct keys because RFC 7518 §3.2/§3.3 set minimum sizes', async () => {
-    expect(await codeOf(() => generateJwk({ kty: 'RSA', size: 1024 }))).toBe('ERR_KEY_SIZE');
-    expect(await codeOf(() => generateJwk({ kty: 'oct', size: 128 }))).toBe('ERR_KEY_SIZE');
+    expect(await codeOfAsync(() => generateJwk({ kty: 'RSA', size: 1024 }))).toBe('ERR_KEY_SIZE');
+    expect(await codeOfAsync(() => generateJwk({ kty: 'oct', size: 128 }))).toBe('ERR_KEY_SIZE');
   });
 
   it('rejects an unknown kty or use', async () => {
-    expect(await codeOf(() => generateJwk({ kty: 'DSA' as 'EC' }))).toBe('ERR_JWK_KTY');
-    expect(await codeOf(() => generateJwk({ use: 'both' as 'sig' }))).toBe('ERR_JWK_USE');
+    expect(await codeOfAsync(() => generateJwk({ kty: 'DSA' as 'EC' }))).toBe('ERR_JWK_KTY');
+    expect(await codeOfAsync(() => generateJwk({ use: 'both' as 'sig' }))).toBe('ERR_JWK_USE');
   });
 });
 
@@ -68,15 +58,15 @@ describe('signCompactJws (mkjose)', () => {
   });
 
   it('rejects a public JWK because signing needs d', async () => {
-    expect(await codeOf(() => signCompactJws({ payload: 'x', jwk: generateJwk().public }))).toBe('ERR_JWK_NOT_PRIVATE');
+    expect(await codeOfAsync(() => signCompactJws({ payload: 'x', jwk: generateJwk().public }))).toBe('ERR_JWK_NOT_PRIVATE');
   });
 
   it('rejects alg none and unknown algs', async () => {
-    expect(await codeOf(() => signCompactJws({ payload: 'x', jwk: generateJwk().private, alg: 'none' }))).toBe('ERR_JWS_ALG_UNKNOWN');
+    expect(await codeOfAsync(() => signCompactJws({ payload: 'x', jwk: generateJwk().private, alg: 'none' }))).toBe('ERR_JWS_ALG_UNKNOWN');
   });
 
   it('rejects RS256 with an EC key', async () => {
-    expect(await codeOf(() => signCompactJws({ payload: 'x', jwk: generateJwk().private, alg: 'RS256' }))).toBe('ERR_JWK_ALG_MISMATCH');
+    expect(await codeOfAsync(() => signCompactJws({ payload: 'x', jwk: generateJwk().private, alg: 'RS256' }))).toBe('ERR_JWK_ALG_MISMATCH');
   });
 });
 
@@ -98,8 +88,8 @@ describe('client assertions (RFC 7523 §3)', () => {
   });
 
   it('rejects an empty client_id or audience and a non-positive lifetime', async () => {
-    expect(await codeOf(() => clientAssertionClaims({ clientId: '', audience: 'a' }))).toBe('ERR_CLIENT_ID_MISSING');
-    expect(await codeOf(() => clientAssertionClaims({ clientId: 'c', audience: '' }))).toBe('ERR_AUDIENCE_MISSING');
-    expect(await codeOf(() => clientAssertionClaims({ clientId: 'c', audience: 'a', lifetimeSeconds: 0 }))).toBe('ERR_LIFETIME');
+    expect(await codeOfAsync(() => clientAssertionClaims({ clientId: '', audience: 'a' }))).toBe('ERR_CLIENT_ID_MISSING');
+    expect(await codeOfAsync(() => clientAssertionClaims({ clientId: 'c', audience: '' }))).toBe('ERR_AUDIENCE_MISSING');
+    expect(await codeOfAsync(() => clientAssertionClaims({ clientId: 'c', audience: 'a', lifetimeSeconds: 0 }))).toBe('ERR_LIFETIME');
   });
 });

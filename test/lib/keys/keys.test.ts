@@ -1,23 +1,13 @@
 import { createPublicKey, sign, verify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CodedError } from '../../../lib/errors.js';
 import {
   createCertificateAuthority, createSelfSignedCertificate, describeKeyText, generateKeyPair, issueCertificate, jwkThumbprint, keyPairFromPem,
   pemToJwk, readPrivateKey, readPublicKey, toPublicJwk,
 } from '../../../lib/keys/index.js';
 import { readFileSync } from 'node:fs';
+import { codeOfAsync } from '../../support/coded.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/x509/${name}`, import.meta.url), 'utf8');
-
-async function codeOf(run: () => unknown): Promise<string | undefined> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(CodedError);
-    return (error as CodedError).code;
-  }
-  return undefined;
-}
 
 describe('generateKeyPair', () => {
   it('makes an EC P-256 pair by default, in PKCS#8/SPKI PEM and JWK; only the private JWK has d', async () => {
@@ -48,11 +38,11 @@ describe('generateKeyPair', () => {
   });
 
   it('rejects RSA keys under 2048 bits because RFC 7518 §3.3 requires at least 2048', async () => {
-    expect(await codeOf(() => generateKeyPair({ alg: 'RSA', bits: 1024 }))).toBe('ERR_KEY_SIZE');
+    expect(await codeOfAsync(() => generateKeyPair({ alg: 'RSA', bits: 1024 }))).toBe('ERR_KEY_SIZE');
   });
 
   it('rejects an unknown curve', async () => {
-    expect(await codeOf(() => generateKeyPair({ alg: 'EC', curve: 'P-192' as 'P-256' }))).toBe('ERR_KEY_CURVE');
+    expect(await codeOfAsync(() => generateKeyPair({ alg: 'EC', curve: 'P-192' as 'P-256' }))).toBe('ERR_KEY_CURVE');
   });
 });
 
@@ -75,16 +65,16 @@ describe('reading keys (the deck\'s private_key.pem)', () => {
   });
 
   it('rejects text without a key because there is no PEM block', async () => {
-    expect(await codeOf(() => readPrivateKey('hello'))).toBe('ERR_KEY_NOT_PRIVATE');
-    expect(await codeOf(() => readPublicKey('hello'))).toBe('ERR_KEY_MALFORMED');
+    expect(await codeOfAsync(() => readPrivateKey('hello'))).toBe('ERR_KEY_NOT_PRIVATE');
+    expect(await codeOfAsync(() => readPublicKey('hello'))).toBe('ERR_KEY_MALFORMED');
   });
 
   it('rejects a PEM block whose body is not a key', async () => {
-    expect(await codeOf(() => readPrivateKey('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'))).toBe('ERR_KEY_MALFORMED');
+    expect(await codeOfAsync(() => readPrivateKey('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n'))).toBe('ERR_KEY_MALFORMED');
   });
 
   it('rejects a public key where a private one is needed', async () => {
-    expect(await codeOf(() => readPrivateKey(keyPairFromPem(pem).publicKeyPem))).toBe('ERR_KEY_NOT_PRIVATE');
+    expect(await codeOfAsync(() => readPrivateKey(keyPairFromPem(pem).publicKeyPem))).toBe('ERR_KEY_NOT_PRIVATE');
   });
 });
 
@@ -101,8 +91,8 @@ describe('jwkThumbprint (RFC 7638)', () => {
   });
 
   it('rejects a JWK without its required members', async () => {
-    expect(await codeOf(() => jwkThumbprint({ kty: 'EC', crv: 'P-256', x: 'a' }))).toBe('ERR_JWK_MALFORMED');
-    expect(await codeOf(() => jwkThumbprint({ kty: 'XYZ' }))).toBe('ERR_JWK_KTY');
+    expect(await codeOfAsync(() => jwkThumbprint({ kty: 'EC', crv: 'P-256', x: 'a' }))).toBe('ERR_JWK_MALFORMED');
+    expect(await codeOfAsync(() => jwkThumbprint({ kty: 'XYZ' }))).toBe('ERR_JWK_KTY');
   });
 });
 
@@ -142,11 +132,11 @@ describe('createSelfSignedCertificate (openssl req -x509)', () => {
   });
 
   it('rejects a non-positive validity', async () => {
-    expect(await codeOf(() => createSelfSignedCertificate({ key: fixture('deck-private-key.pem'), subject: '/CN=x', days: 0 }))).toBe('ERR_CERTIFICATE_VALIDITY');
+    expect(await codeOfAsync(() => createSelfSignedCertificate({ key: fixture('deck-private-key.pem'), subject: '/CN=x', days: 0 }))).toBe('ERR_CERTIFICATE_VALIDITY');
   });
 
   it('rejects a subject that is not /CN=… or RFC 4514', async () => {
-    expect(await codeOf(() => createSelfSignedCertificate({ key: fixture('deck-private-key.pem'), subject: 'CN client' }))).toBe('ERR_DN_SYNTAX');
+    expect(await codeOfAsync(() => createSelfSignedCertificate({ key: fixture('deck-private-key.pem'), subject: 'CN client' }))).toBe('ERR_DN_SYNTAX');
   });
 });
 

@@ -11,6 +11,7 @@ import {
 } from '../../../lib/mtls/proxy-headers.js';
 import { x5tS256 } from '../../../lib/index.js';
 import { RFC8705_APPENDIX_A_X5T_S256 } from '../../fixtures/seeds/knowledge-base.js';
+import { codeOf } from '../../support/coded.js';
 
 const pem = readFileSync(new URL('../../fixtures/x509/rfc8705-mtls.pem', import.meta.url), 'utf8');
 const der = new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
@@ -19,15 +20,6 @@ const der = new Uint8Array(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), '
 const nginxEscaped = pem.replace(/[^A-Za-z0-9\-._~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 /** What the deprecated $ssl_client_cert sends: the PEM lines, each continuation starting with a tab. */
 const folded = pem.trimEnd().split('\n').join('\n\t');
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('X-Ssl-Cert ($ssl_client_escaped_cert)', () => {
   it('accepts the URL-encoded PEM nginx sends and yields the DER', () => {
