@@ -5,7 +5,8 @@
  *
  * Environment:
  *   BENCH_CONCURRENCY   connections of the load generator (default 32)
- *   BENCH_DURATION      seconds measured per server and case (default 8)
+ *   BENCH_DURATION      seconds measured per server, case and round (default 6)
+ *   BENCH_ROUNDS        rounds per case, lab and peer alternating, medians reported (default 3)
  *   BENCH_WARMUP        seconds of warm-up before each measurement (default 2)
  *   BENCH_CASES         comma list of private_key_jwt,client_secret_basic,tls_client_auth (default all)
  *   BENCH_PEER=0        skip oidc-provider       BENCH_LIMIT=0      skip the local limit
@@ -38,7 +39,8 @@ function envNumber(name: string, fallback: number): number {
 const enabled = (name: string): boolean => !['0', 'false', 'no'].includes((process.env[name] ?? '').toLowerCase());
 
 const CONCURRENCY = envNumber('BENCH_CONCURRENCY', 32);
-const DURATION_MS = envNumber('BENCH_DURATION', 8) * 1000;
+const DURATION_MS = envNumber('BENCH_DURATION', 6) * 1000;
+const ROUNDS = Math.round(envNumber('BENCH_ROUNDS', 3));
 const WARMUP_MS = envNumber('BENCH_WARMUP', 2) * 1000;
 const ALL_CASES = ['private_key_jwt', 'client_secret_basic', 'tls_client_auth'] as const;
 type CaseName = (typeof ALL_CASES)[number];
@@ -152,6 +154,41 @@ interface CaseResult extends LoadResult {
   server: 'lab' | 'oidc-provider' | 'express-static';
   case: CaseName | 'express-static';
   warmupRps: number;
+  /** CPU time the server spent per answered request during the timed part (µs), where /proc tells. */
+  serverCpuUs: number | undefined;
+  /** Each round's own figures, when the row is the median of several. */
+  rounds?: { rps: number; p50: number; p99: number; serverCpuUs: number | undefined }[];
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+
+/**
+ * One row from several rounds: the median of each figure, so that one round disturbed by other work
+ * on the machine moves nothing. Counts (requests, failures) are summed: every answer was checked.
+ */
+function combineRounds(rounds: readonly CaseResult[]): CaseResult {
+  const first = rounds[0] as CaseResult;
+  if (rounds.length === 1) return first;
+  const cpu = rounds.map((r) => r.serverCpuUs).filter((c): c is number => c !== undefined);
+  return {
+    ...first,
+    requests: rounds.reduce((n, r) => n + r.requests, 0),
+    ok: rounds.reduce((n, r) => n + r.ok, 0),
+    failures: rounds.reduce((n, r) => n + r.failures, 0),
+    failureSamples: rounds.flatMap((r) => r.failureSamples).slice(0, 3),
+    durationMs: rounds.reduce((n, r) => n + r.durationMs, 0),
+    rps: median(rounds.map((r) => r.rps)),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    max: Math.max(...rounds.map((r) => r.max)),
+    warmupRps: median(rounds.map((r) => r.warmupRps)),
+    serverCpuUs: cpu.length === 0 ? undefined : median(cpu),
+    rounds: rounds.map((r) => ({ rps: r.rps, p50: r.p50, p99: r.p99, serverCpuUs: r.serverCpuUs })),
+  };
 }
 
 async function measure(server: CaseResult['server'], name: CaseResult['case'], target: RunningProcess, f: Fixtures): Promise<CaseResult> {
@@ -171,9 +208,12 @@ async function measure(server: CaseResult['server'], name: CaseResult['case'], t
   // little), plus a margin: never reuse a jti.
   const count = Math.ceil(Math.max(warmup.rps, 4_000) * (DURATION_MS / 1000) * 2 + 5_000);
   const next = feed(count);
+  const cpuBefore = target.cpuMs();
   const result = await runLoad({ origin, path: '/token', concurrency: CONCURRENCY, durationMs: DURATION_MS, next, ...tlsOptions });
-  log(`  ${server.padEnd(14)} ${name.padEnd(20)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  non-200: ${result.failures}`);
-  return { server, case: name, warmupRps: warmup.rps, ...result };
+  const cpuAfter = target.cpuMs();
+  const serverCpuUs = cpuBefore === undefined || cpuAfter === undefined || result.requests === 0 ? undefined : ((cpuAfter - cpuBefore) * 1000) / result.requests;
+  log(`  ${server.padEnd(14)} ${name.padEnd(20)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  server CPU ${serverCpuUs === undefined ? '?' : serverCpuUs.toFixed(0)} µs/req  non-200: ${result.failures}`);
+  return { server, case: name, warmupRps: warmup.rps, serverCpuUs, ...result };
 }
 
 async function startLab(f: Fixtures, name: CaseName, clientsFile: string): Promise<RunningProcess> {
@@ -349,18 +389,30 @@ async function main(): Promise<number> {
   try {
     for (const name of CASES) {
       log(`case ${name}`);
-      for (const server of ['lab', 'oidc-provider'] as const) {
-        if (server === 'oidc-provider' && !enabled('BENCH_PEER')) continue;
-        try {
-          const r = await withServer(() => (server === 'lab' ? startLab(f, name, clientsFile) : startPeer(peerConfig)), (running) => measure(server, name, running, f));
-          results.push(r);
-          if (r.failures > 0) {
-            errors.push(`${server} ${name}: ${r.failures} of ${r.requests} answers were not 200 with an access_token, e.g. ${r.failureSamples.join(' | ')}`);
-            log(`  FAILED ${server} ${name}: ${r.failures} answers were not tokens`);
+      const servers = enabled('BENCH_PEER') ? (['lab', 'oidc-provider'] as const) : (['lab'] as const);
+      const rounds = new Map<string, CaseResult[]>();
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate who goes first, so that neither always meets a machine warmed up by the other.
+        const order = round % 2 === 0 ? [...servers] : [...servers].reverse();
+        if (ROUNDS > 1) log(` round ${round + 1} of ${ROUNDS}`);
+        for (const server of order) {
+          try {
+            const r = await withServer(() => (server === 'lab' ? startLab(f, name, clientsFile) : startPeer(peerConfig)), (running) => measure(server, name, running, f));
+            rounds.set(server, [...(rounds.get(server) ?? []), r]);
+          } catch (error) {
+            errors.push(`${server} ${name} (round ${round + 1}): ${(error as Error).message}`);
+            log(`  FAILED ${server} ${name}: ${(error as Error).message}`);
           }
-        } catch (error) {
-          errors.push(`${server} ${name}: ${(error as Error).message}`);
-          log(`  FAILED ${server} ${name}: ${(error as Error).message}`);
+        }
+      }
+      for (const server of servers) {
+        const measured = rounds.get(server);
+        if (measured === undefined) continue;
+        const r = combineRounds(measured);
+        results.push(r);
+        if (r.failures > 0) {
+          errors.push(`${server} ${name}: ${r.failures} of ${r.requests} answers were not 200 with an access_token, e.g. ${r.failureSamples.join(' | ')}`);
+          log(`  FAILED ${server} ${name}: ${r.failures} answers were not tokens`);
         }
       }
     }
@@ -371,10 +423,14 @@ async function main(): Promise<number> {
       const v = verifyLoop(f, 3_000);
       log(`  ES256 verify loop (node:crypto, cached KeyObject): ${v.perSecond.toFixed(0)}/s`);
       try {
-        const express = await withServer(
-          () => startProcess('express static', [join(root, 'bench', 'peer', 'express-static.mjs')], { cwd: root, wantHttps: false }),
-          (running) => measure('express-static', 'express-static', running, f),
-        );
+        const staticRounds: CaseResult[] = [];
+        for (let round = 0; round < ROUNDS; round++) {
+          staticRounds.push(await withServer(
+            () => startProcess('express static', [join(root, 'bench', 'peer', 'express-static.mjs')], { cwd: root, wantHttps: false }),
+            (running) => measure('express-static', 'express-static', running, f),
+          ));
+        }
+        const express = combineRounds(staticRounds);
         limit = { verifyPerSecond: v.perSecond, expressRps: express.rps, express };
       } catch (error) {
         errors.push(`express static: ${(error as Error).message}`);
@@ -388,10 +444,10 @@ async function main(): Promise<number> {
     // ------------------------------------------------------------------ the table
     const row = (server: string, name: string): CaseResult | undefined => results.find((r) => r.server === server && r.case === name);
     const lines: string[] = [];
-    lines.push(`Token endpoint, client_credentials — concurrency ${CONCURRENCY}, ${DURATION_MS / 1000} s per server, loopback, ${os.cpus().length} cores shared with the load generator`);
+    lines.push(`Token endpoint, client_credentials — concurrency ${CONCURRENCY}, ${DURATION_MS / 1000} s per server and round, ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} (medians; lab and peer alternate), loopback, ${os.cpus().length} cores shared with the load generator`);
     lines.push('');
-    lines.push('| case | server | req/s | p50 ms | p99 ms | non-200 | lab/peer req/s | p99 lab ≤ peer |');
-    lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | :---: |');
+    lines.push('| case | server | req/s | rounds req/s | p50 ms | p99 ms | server CPU µs/req | non-200 | lab/peer req/s | p99 lab ≤ peer |');
+    lines.push('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | :---: |');
     const targets: { name: string; holds: boolean | undefined; detail: string }[] = [];
     for (const name of CASES) {
       const lab = row('lab', name);
@@ -400,7 +456,8 @@ async function main(): Promise<number> {
       const p99ok = lab !== undefined && peer !== undefined ? lab.p99 <= peer.p99 : undefined;
       for (const r of [lab, peer]) {
         if (r === undefined) continue;
-        lines.push(`| ${name} | ${r.server} | ${fmt(r.rps)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.failures} | ${r === lab ? fmt(ratio, 2) : ''} | ${r === lab ? (p99ok === undefined ? '—' : p99ok ? 'yes' : 'no') : ''} |`);
+        const spread = r.rounds === undefined ? '' : r.rounds.map((x) => fmt(x.rps)).join(', ');
+        lines.push(`| ${name} | ${r.server} | ${fmt(r.rps)} | ${spread} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${fmt(r.serverCpuUs)} | ${r.failures} | ${r === lab ? fmt(ratio, 2) : ''} | ${r === lab ? (p99ok === undefined ? '—' : p99ok ? 'yes' : 'no') : ''} |`);
       }
       if (name !== 'tls_client_auth') {
         targets.push({ name: `${name}: lab ≥ oidc-provider req/s, p99 no worse`, holds: ratio === undefined ? undefined : ratio >= 1 && p99ok === true, detail: `ratio ${fmt(ratio, 2)}, p99 ${fmt(lab?.p99, 2)} vs ${fmt(peer?.p99, 2)} ms` });
@@ -449,7 +506,7 @@ async function main(): Promise<number> {
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       machine: { ...machine(), loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
-      settings: { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS, cases: CASES, labArgs: LAB_ARGS },
+      settings: { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS, rounds: ROUNDS, cases: CASES, labArgs: LAB_ARGS },
       token: results.map(({ failureSamples, ...r }) => ({ ...r, ...(failureSamples.length > 0 ? { failureSamples } : {}) })),
       limit,
       grader,

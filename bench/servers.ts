@@ -1,12 +1,30 @@
 /** Starting the servers under test as child processes and reading the URLs they print. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 export interface RunningProcess {
   name: string;
   httpUrl: string;
   httpsUrl: string | undefined;
   child: ChildProcess;
+  /** CPU time (user + system) the process has used so far, in ms; undefined where /proc is missing. */
+  cpuMs(): number | undefined;
   stop(): Promise<void>;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** utime + stime of a process from /proc (fields 14 and 15, counted after the parenthesised name). */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -45,7 +63,7 @@ export function startProcess(name: string, args: readonly string[], options: { c
       if (!settled && httpUrl !== undefined && (!options.wantHttps || httpsUrl !== undefined)) {
         settled = true;
         clearTimeout(timer);
-        resolve({ name, httpUrl, httpsUrl, child, stop });
+        resolve({ name, httpUrl, httpsUrl, child, stop, cpuMs: () => processCpuMs(child.pid) });
       }
     });
     child.stderr.on('data', (chunk: Buffer) => {

@@ -3,11 +3,12 @@
  * notebooks attach it to whatever server they start. Routes are plain handlers, each wrapped so that
  * its request is traced; there is no body-parser middleware (form.ts reads bodies on demand).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import { validateClientMetadata, OAuthError } from '@client-auth-lab/lib';
 import { resolveConfig, type LabServerOptions } from './config.js';
 import { createLabContext, PATHS, type LabContext } from './context.js';
-import { traced, type ExchangeHandler } from './exchange.js';
+import { traced, type ExchangeHandler, type TracedHandler } from './exchange.js';
 import { authorizationEndpoint } from './routes/authorization.js';
 import { backchannelAuthenticationEndpoint } from './routes/backchannel.js';
 import { deviceAuthorizationEndpoint, deviceVerificationEndpoint } from './routes/device.js';
@@ -40,6 +41,10 @@ export interface LabAppOptions extends LabServerOptions {
 }
 
 const CONTEXT = Symbol.for('client-auth-lab.context');
+const DIRECT = Symbol.for('client-auth-lab.direct-routes');
+
+/** Handlers of the fixed paths (no parameters), by exact URL and then by method. */
+type DirectRoutes = Map<string, Map<string, TracedHandler>>;
 
 /** The shared state behind an app made by createLabApp. */
 export function labContextOf(app: Express): LabContext {
@@ -77,6 +82,31 @@ function notFound(): RequestHandler {
   };
 }
 
+/** Last resort for an error no handler answered: logged, and the client still gets JSON. */
+function answerUnhandled(log: (message: string) => void, res: ServerResponse, error: unknown): void {
+  log(`lab-server: unhandled error: ${(error as Error)?.stack ?? String(error)}`);
+  if (res.headersSent) return void res.end();
+  res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify({ error: 'invalid_request', error_description: 'the request could not be processed' }));
+}
+
+/**
+ * The listener to give a Node HTTP(S) server: a request for exactly one of the fixed paths, with a
+ * method that path handles, goes to its handler at once; everything else goes through express. The
+ * answer is the same either way (the app's first middleware does the same lookup); this only spares
+ * the hot endpoints express's per-request setup.
+ */
+export function labRequestListener(app: Express): (req: IncomingMessage, res: ServerResponse) => void {
+  const direct = (app.locals as Record<symbol, DirectRoutes | undefined>)[DIRECT];
+  if (direct === undefined) throw new TypeError('this express app was not made by createLabApp');
+  const log = labContextOf(app).config.log;
+  return (req, res) => {
+    const handler = direct.get(req.url as string)?.get(req.method as string);
+    if (handler === undefined) return void app(req, res);
+    handler(req, res).catch((error: unknown) => answerUnhandled(log, res, error));
+  };
+}
+
 export function createLabApp(options: LabAppOptions): Express {
   const config = resolveConfig(options, options);
   const store = options.store ?? createMemoryStore();
@@ -92,11 +122,12 @@ export function createLabApp(options: LabAppOptions): Express {
   // A request whose URL is exactly one of the fixed paths below, with a method that path handles, goes
   // straight to its handler: the route express would have chosen after matching every earlier layer.
   // Anything else (another case, a trailing slash, a query, HEAD, a parameter) takes express's routing.
-  const direct = new Map<string, Map<string, RequestHandler>>();
+  const direct: DirectRoutes = new Map();
+  (app.locals as Record<symbol, DirectRoutes>)[DIRECT] = direct;
   app.use((req, res, next) => {
     const handler = direct.get(req.url)?.get(req.method);
     if (handler === undefined) return next();
-    return handler(req, res, next);
+    return handler(req, res);
   });
 
   /** One path, its handlers by method, and 405 with Allow for any other method. */
@@ -106,7 +137,7 @@ export function createLabApp(options: LabAppOptions): Express {
       const wrapped = traced(ctx, endpoint, handler);
       app[method as 'get'](path, wrapped);
       if (!path.includes(':')) {
-        const byMethod = direct.get(path) ?? new Map<string, RequestHandler>();
+        const byMethod = direct.get(path) ?? new Map<string, TracedHandler>();
         byMethod.set(method.toUpperCase(), wrapped);
         direct.set(path, byMethod);
       }
@@ -134,11 +165,6 @@ export function createLabApp(options: LabAppOptions): Express {
   app.use('/lab', labRouter(ctx));
   app.use(notFound());
   // Last resort: nothing reaches here from the traced routes, but a bug elsewhere still gets JSON.
-  app.use(((error, _req, res, _next) => {
-    config.log(`lab-server: unhandled error: ${(error as Error)?.stack ?? String(error)}`);
-    if (res.headersSent) return void res.end();
-    res.status(400).setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(JSON.stringify({ error: 'invalid_request', error_description: 'the request could not be processed' }));
-  }) as express.ErrorRequestHandler);
+  app.use(((error, _req, res, _next) => answerUnhandled(config.log, res, error)) as express.ErrorRequestHandler);
   return app;
 }

@@ -3,14 +3,27 @@
  * the trace shows the parsed form), adds checks to its CheckLog, and answers through it (so the trace
  * shows the response). Any error thrown from the handler is answered per RFC 6749 §5.2 and traced.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Request, RequestHandler, Response } from 'express';
 import { CheckLog, decodeCompactJwt, OAuthError, type Check } from '@client-auth-lab/lib';
 import { presentedCertificate, isTlsRequest, type PresentedCertificate } from './client-certificate.js';
 import type { LabContext } from './context.js';
 import { asOAuthError, errorResponseHeaders, NO_STORE_HEADERS } from './errors.js';
 import { readForm, readJsonObject, queryParameters, type FormParameters } from './form.js';
 import { maskParameters, newTraceId, traceHeaders, type Trace, type TraceRequest } from './traces.js';
+
+/**
+ * A request as the handlers see it: Node's own, which express extends. Handlers use only what Node
+ * provides (so a fixed path can be answered without express's router), plus the route parameters
+ * express adds for paths such as /register/:client_id.
+ */
+export type LabRequest = IncomingMessage & { params?: Record<string, string | string[]>; originalUrl?: string };
+
+/** The path of a request URL, without its query (express's req.path). */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
 
 export class Exchange {
   readonly id = newTraceId();
@@ -24,11 +37,14 @@ export class Exchange {
   #certificate: PresentedCertificate | undefined | null = null;
   #answered = false;
 
-  constructor(readonly ctx: LabContext, readonly req: Request, readonly res: Response, readonly endpoint: string) {
+  readonly path: string;
+
+  constructor(readonly ctx: LabContext, readonly req: LabRequest, readonly res: ServerResponse, readonly endpoint: string) {
     this.listener = isTlsRequest(req) ? 'https' : 'http';
+    this.path = pathOf(req.originalUrl ?? req.url ?? '/');
     this.request = {
-      method: req.method,
-      path: req.path,
+      method: req.method ?? 'GET',
+      path: this.path,
       listener: this.listener,
       remoteAddress: req.socket.remoteAddress ?? '',
       headers: traceHeaders(req.headers),
@@ -42,7 +58,7 @@ export class Exchange {
 
   /** The absolute URL of the endpoint called (lib's ClientAuthRequest.endpointUrl). */
   get endpointUrl(): string {
-    return `${this.baseUrl}${this.req.path}`;
+    return `${this.baseUrl}${this.path}`;
   }
 
   /** The client certificate, from the handshake or a trusted proxy (read once). */
@@ -62,7 +78,7 @@ export class Exchange {
   }
 
   query(): FormParameters {
-    const query = queryParameters(this.req.originalUrl);
+    const query = queryParameters(this.req.originalUrl ?? this.req.url ?? '/');
     this.request.query = maskParameters(query);
     return query;
   }
@@ -73,18 +89,36 @@ export class Exchange {
     return body;
   }
 
-  /** Shows the decoded (unverified) header and payload of JWT parameters in the trace. */
+  /**
+   * Shows the decoded (unverified) header and payload of JWT parameters in the trace. They are decoded
+   * when the trace is first read, not on the request path: lib decodes the assertion it verifies
+   * itself, and most traces of a busy server are never looked at.
+   */
   decodeJwts(form: FormParameters, names: readonly string[]): void {
+    const found: [string, string][] = [];
     for (const name of names) {
       const value = form[name];
-      if (typeof value !== 'string') continue;
-      try {
-        const { header, payload } = decodeCompactJwt(value);
-        this.request.jwts = { ...this.request.jwts, [name]: { header, payload } };
-      } catch {
-        // The check that refuses it explains why; the trace keeps the masked text.
-      }
+      if (typeof value === 'string') found.push([name, value]);
     }
+    if (found.length === 0) return;
+    const request = this.request;
+    Object.defineProperty(request, 'jwts', {
+      configurable: true,
+      enumerable: true,
+      get() {
+        let jwts: TraceRequest['jwts'];
+        for (const [name, value] of found) {
+          try {
+            const { header, payload } = decodeCompactJwt(value);
+            (jwts ??= {})[name] = { header, payload };
+          } catch {
+            // The check that refuses it explains why; the trace keeps the masked text.
+          }
+        }
+        Object.defineProperty(request, 'jwts', { configurable: true, enumerable: jwts !== undefined, writable: true, value: jwts });
+        return jwts;
+      },
+    });
   }
 
   note(text: string): void {
@@ -99,13 +133,12 @@ export class Exchange {
   send(status: number, body: unknown, headers: Record<string, string> = {}, error?: OAuthError): void {
     if (this.#answered) return;
     this.#answered = true;
-    const res = this.res;
     const allHeaders: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', ...headers, 'X-Lab-Trace-Id': this.id };
     if (body === undefined) delete allHeaders['Content-Type'];
-    res.status(status);
-    for (const [name, value] of Object.entries(allHeaders)) res.setHeader(name, value);
-    if (body === undefined) res.end();
-    else res.end(JSON.stringify(body));
+    // One writeHead with every header: Node stores them as given, without a setHeader per name.
+    this.res.writeHead(status, allHeaders);
+    if (body === undefined) this.res.end();
+    else this.res.end(JSON.stringify(body));
     this.record(status, allHeaders, body, error);
   }
 
@@ -118,8 +151,7 @@ export class Exchange {
     if (this.#answered) return;
     this.#answered = true;
     const headers = { Location: location, ...NO_STORE_HEADERS, 'X-Lab-Trace-Id': this.id };
-    this.res.status(302);
-    for (const [name, value] of Object.entries(headers)) this.res.setHeader(name, value);
+    this.res.writeHead(302, headers);
     this.res.end();
     this.record(302, headers, undefined, error);
   }
@@ -159,8 +191,11 @@ export class Exchange {
 
 export type ExchangeHandler = (exchange: Exchange) => Promise<void> | void;
 
-/** An express handler that runs `handler` with an Exchange and turns whatever it throws into an OAuth error. */
-export function traced(ctx: LabContext, endpoint: string, handler: ExchangeHandler): RequestHandler {
+/** A request listener, for Node or express, that answers a request to one endpoint. */
+export type TracedHandler = (req: LabRequest, res: ServerResponse) => Promise<void>;
+
+/** A handler that runs `handler` with an Exchange and turns whatever it throws into an OAuth error. */
+export function traced(ctx: LabContext, endpoint: string, handler: ExchangeHandler): TracedHandler {
   return async (req, res) => {
     const exchange = new Exchange(ctx, req, res, endpoint);
     try {

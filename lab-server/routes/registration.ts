@@ -100,7 +100,7 @@ export async function registrationEndpoint(x: Exchange): Promise<void> {
 
 /** RFC 7592 §2: the registration access token guards the client configuration endpoint. */
 function configuredClient(x: Exchange): { client: StoredClient; token: string } {
-  const clientId = String(x.req.params.client_id ?? '');
+  const clientId = String(x.req.params?.client_id ?? '');
   x.clientId = clientId;
   const token = bearerToken(x);
   if (token === undefined) {

@@ -148,15 +148,23 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 /** Public key objects are cached by their JWK's content, so a request never re-parses a key it has seen. */
 const keyObjects = new Map<string, KeyObject>();
 const KEY_CACHE_LIMIT = 1_000;
+const keyObjectsByJwk = new WeakMap<Jwk, KeyObject>();
 
 /** Turns a public JWK into a KeyObject. Private members are refused: a JWK Set is public (RFC 7517 §5). */
 export function publicKeyFromJwk(jwk: Jwk): KeyObject {
   if (PRIVATE_MEMBERS.some((m) => m in jwk)) {
     throw new CodedError('ERR_JWK_PRIVATE', 'the registered JWK contains private key members; register only the public key', 'RFC 7517 §5');
   }
+  // Stored clients are replaced, never changed in place, so one JWK object is always the same key;
+  // the content key below covers equal keys in different objects (a re-registration, a fetched set).
+  const byObject = keyObjectsByJwk.get(jwk);
+  if (byObject !== undefined) return byObject;
   const cacheKey = JSON.stringify([jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.n, jwk.e]);
   const cached = keyObjects.get(cacheKey);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    keyObjectsByJwk.set(jwk, cached);
+    return cached;
+  }
   const { kty, crv, x, y, n, e } = jwk;
   let key: KeyObject;
   try {
@@ -166,11 +174,23 @@ export function publicKeyFromJwk(jwk: Jwk): KeyObject {
   }
   if (keyObjects.size >= KEY_CACHE_LIMIT) keyObjects.delete(keyObjects.keys().next().value as string);
   keyObjects.set(cacheKey, key);
+  keyObjectsByJwk.set(jwk, key);
   return key;
 }
 
+const keySizes = new WeakMap<KeyObject, number>();
+
 /** The size of a key in bits: the modulus for RSA, the curve's field for EC and OKP. */
 export function keySizeInBits(key: KeyObject): number {
+  let bits = keySizes.get(key);
+  if (bits === undefined) {
+    bits = computeKeySizeInBits(key);
+    keySizes.set(key, bits);
+  }
+  return bits;
+}
+
+function computeKeySizeInBits(key: KeyObject): number {
   const details = key.asymmetricKeyDetails;
   if (details?.modulusLength !== undefined) return details.modulusLength;
   switch (details?.namedCurve) {

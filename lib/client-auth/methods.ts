@@ -100,7 +100,7 @@ function presentedCertificate(request: ClientAuthRequest, log: CheckLog): Certif
     'a client certificate was presented (in the TLS handshake, or forwarded by a trusted proxy)',
     () => 'no client certificate was presented: mutual-TLS client authentication needs a TLS connection made with the client certificate');
   try {
-    const view = readCertificate(der as Uint8Array);
+    const view = readPresentedCertificate(der as Uint8Array);
     log.pass('certificate parsed', `subject '${view.subjectString}', x5t#S256 ${view.x5tS256}`, 'RFC 5280 §4.1');
     return view;
   } catch (error) {
@@ -108,6 +108,22 @@ function presentedCertificate(request: ClientAuthRequest, log: CheckLog): Certif
     return log.fail('certificate parsed', `the client certificate is not a valid X.509 certificate: ${coded.message}`, 'RFC 5280 §4.1',
       { code: coded.code ?? 'ERR_CERTIFICATE_MALFORMED' });
   }
+}
+
+/**
+ * A certificate presented again and again (every request on one TLS connection, or by one proxy
+ * header) is parsed once per byte array: the view is kept beside a copy of the bytes it was read from
+ * and used again while they are unchanged. The view is a pure function of the bytes, so the checks and
+ * the trace are exactly those of a fresh parse.
+ */
+const presentedViews = new WeakMap<Uint8Array, { bytes: Uint8Array; view: CertificateView }>();
+
+function readPresentedCertificate(der: Uint8Array): CertificateView {
+  const cached = presentedViews.get(der);
+  if (cached !== undefined && Buffer.compare(cached.bytes, der) === 0) return cached.view;
+  const view = readCertificate(der);
+  presentedViews.set(der, { bytes: Uint8Array.from(der), view });
+  return view;
 }
 
 /**
@@ -133,7 +149,7 @@ export async function verifyTlsClientAuth(
 ): Promise<AuthenticatedClient> {
   const certificate = presentedCertificate(request, log);
   const anchors = trustAnchorViews(server.trustAnchors ?? []);
-  const intermediates = (request.clientCertificateChain ?? []).map((der) => readCertificate(der));
+  const intermediates = (request.clientCertificateChain ?? []).map((der) => readPresentedCertificate(der));
   const at = new Date(epochSeconds(server.clock) * 1000);
   const chain = verifyCertificateChain({ certificate, intermediates, trustAnchors: anchors, at });
   log.require(chain.valid, 'certificate chain', 'RFC 8705 §2.1; RFC 5280 §6',

@@ -56,6 +56,39 @@ function validityProblem(view: CertificateView, at: Date): { code: string; reaso
   return undefined;
 }
 
+/**
+ * Whether `issuer`'s key verifies the signature on `child`. The answer depends only on the signed
+ * bytes, the signature and the issuer's key, so it is remembered per pair of views together with a
+ * copy of those bytes (a view changed in place, as a learner tampering with a signature would, is
+ * checked afresh): a client presenting one certificate on every request costs one signature check.
+ */
+interface Verdict {
+  tbs: Uint8Array;
+  signature: Uint8Array;
+  key: Uint8Array;
+  valid: boolean;
+}
+const signatureVerdicts = new WeakMap<CertificateView, WeakMap<CertificateView, Verdict>>();
+
+const same = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && Buffer.compare(a, b) === 0;
+
+function signedBy(child: CertificateView, issuer: CertificateView): boolean {
+  let byIssuer = signatureVerdicts.get(child);
+  const known = byIssuer?.get(issuer);
+  if (known !== undefined && same(known.tbs, child.tbsCertificate) && same(known.signature, child.signatureValue) && same(known.key, issuer.subjectPublicKeyInfo)) {
+    return known.valid;
+  }
+  let valid: boolean;
+  try {
+    valid = verifyCertificateSignature(child, certificatePublicKey(issuer));
+  } catch {
+    valid = false;
+  }
+  if (byIssuer === undefined) signatureVerdicts.set(child, (byIssuer = new WeakMap()));
+  byIssuer.set(issuer, { tbs: Uint8Array.from(child.tbsCertificate), signature: Uint8Array.from(child.signatureValue), key: Uint8Array.from(issuer.subjectPublicKeyInfo), valid });
+  return valid;
+}
+
 /** Builds and checks the path from `certificate` to one of `trustAnchors`. Synchronous. */
 export function verifyCertificateChain(options: ChainOptions): ChainVerification {
   const { certificate, intermediates = [], trustAnchors, at } = options;
@@ -77,13 +110,7 @@ export function verifyCertificateChain(options: ChainOptions): ChainVerification
     }
     const child = current;
     // RFC 5280 §6.1.3 (a)(1): the signature verifies with the working public key (the issuer's key).
-    const issuer = candidates.find((candidate) => {
-      try {
-        return verifyCertificateSignature(child, certificatePublicKey(candidate));
-      } catch {
-        return false;
-      }
-    });
+    const issuer = candidates.find((candidate) => signedBy(child, candidate));
     if (!issuer) {
       return fail(path, 'ERR_CHAIN_SIGNATURE', `the signature on certificate ${label(current)} does not verify with the key of ${candidates.map(label).join(' or ')}`);
     }

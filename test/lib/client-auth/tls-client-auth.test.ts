@@ -39,6 +39,14 @@ const run = (fields: Partial<RegisteredClient>, der: Uint8Array = clientDer, con
   );
 
 describe('tls_client_auth (RFC 8705 §2.1)', () => {
+  it('rejects a presented certificate changed in place after it authenticated once, because a parsed view is reused only for unchanged bytes', async () => {
+    const der = Uint8Array.from(clientDer);
+    const fields = { tls_client_auth_subject_dn: 'CN=client.example.com,OU=Payments,O=Example Org,C=JP' };
+    expect((await run(fields, der)).method).toBe('tls_client_auth');
+    der[der.length - 3] = (der[der.length - 3] as number) ^ 0x01; // inside the signature
+    expect((await rejection(run(fields, der))).code).toBe('ERR_CERTIFICATE_CHAIN');
+  });
+
   it.each([
     ['tls_client_auth_subject_dn', 'CN=client.example.com,OU=Payments,O=Example Org,C=JP'],
     ['tls_client_auth_subject_dn', 'cn=Client.Example.com, ou=payments, o=example  org, c=jp'],

@@ -81,6 +81,16 @@ describe('verifyCertificateChain', () => {
     expect(result.code).toBe('ERR_CHAIN_SIGNATURE');
   });
 
+  it('rejects a signature tampered with in place after the same views verified once, because remembered verdicts are checked against the bytes', async () => {
+    const issued = await issueCertificate({ ca: root, publicKey: leafKey, subject: '/CN=tamper', notBefore: start, days: 30 });
+    const view = { ...issued.view, signatureValue: Uint8Array.from(issued.view.signatureValue) };
+    expect(verifyCertificateChain({ certificate: view, trustAnchors: [root.view], at: during }).valid).toBe(true);
+    view.signatureValue[8] = (view.signatureValue[8] as number) ^ 0x01;
+    expect(verifyCertificateChain({ certificate: view, trustAnchors: [root.view], at: during }).code).toBe('ERR_CHAIN_SIGNATURE');
+    view.signatureValue[8] = (view.signatureValue[8] as number) ^ 0x01;
+    expect(verifyCertificateChain({ certificate: view, trustAnchors: [root.view], at: during }).valid).toBe(true);
+  });
+
   it('rejects a path longer than the root\'s pathLenConstraint', async () => {
     const strictRoot = await createCertificateAuthority({ subject: '/CN=Strict Root', notBefore: start, pathLength: 0 });
     const midKey = await generateKeyPair();
