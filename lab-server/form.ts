@@ -81,6 +81,12 @@ function decodeUtf8(bytes: Buffer, what: string): string {
   }
 }
 
+/** One name or value: '+' is a space, %XX an octet. Most have neither (a JWT, an id), and are kept as they are. */
+function decodeFormComponent(raw: string): string {
+  if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return raw;
+  return decodeURIComponent(raw.replace(/\+/g, ' '));
+}
+
 /**
  * Parses application/x-www-form-urlencoded text. '+' is a space, %XX an octet of UTF-8; a parameter
  * without a value is treated as omitted (RFC 6749 §3.1); a repeated one becomes an array.
@@ -95,8 +101,8 @@ export function parseFormUrlEncoded(text: string): FormParameters {
     let name: string;
     let value: string;
     try {
-      name = decodeURIComponent(rawName.replace(/\+/g, ' '));
-      value = decodeURIComponent(rawValue.replace(/\+/g, ' '));
+      name = decodeFormComponent(rawName);
+      value = decodeFormComponent(rawValue);
     } catch {
       return refuse('ERR_FORM_ENCODING', `the form parameter '${rawName.slice(0, 40)}' is not valid percent-encoded UTF-8`, 'RFC 6749 Appendix B');
     }
