@@ -86,8 +86,9 @@ function notFound(): RequestHandler {
 function answerUnhandled(log: (message: string) => void, res: ServerResponse, error: unknown): void {
   log(`lab-server: unhandled error: ${(error as Error)?.stack ?? String(error)}`);
   if (res.headersSent) return void res.end();
-  res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify({ error: 'invalid_request', error_description: 'the request could not be processed' }));
+  const text = JSON.stringify({ error: 'invalid_request', error_description: 'the request could not be processed' });
+  res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)) });
+  res.end(text);
 }
 
 /**

@@ -135,10 +135,11 @@ export class Exchange {
     this.#answered = true;
     const allHeaders: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', ...headers, 'X-Lab-Trace-Id': this.id };
     if (body === undefined) delete allHeaders['Content-Type'];
-    // One writeHead with every header: Node stores them as given, without a setHeader per name.
-    this.res.writeHead(status, allHeaders);
-    if (body === undefined) this.res.end();
-    else this.res.end(JSON.stringify(body));
+    // One writeHead with every header, Content-Length included (writeHead fixes the framing at once,
+    // and without a length a keep-alive answer would be sent chunked).
+    const text = body === undefined ? '' : JSON.stringify(body);
+    this.res.writeHead(status, { ...allHeaders, 'Content-Length': String(Buffer.byteLength(text)) });
+    this.res.end(text);
     this.record(status, allHeaders, body, error);
   }
 
@@ -151,7 +152,7 @@ export class Exchange {
     if (this.#answered) return;
     this.#answered = true;
     const headers = { Location: location, ...NO_STORE_HEADERS, 'X-Lab-Trace-Id': this.id };
-    this.res.writeHead(302, headers);
+    this.res.writeHead(302, { ...headers, 'Content-Length': '0' });
     this.res.end();
     this.record(302, headers, undefined, error);
   }

@@ -1,16 +1,25 @@
 /**
- * The in-memory store. The file store reuses it and persists its snapshot after every change.
+ * The in-memory store. Every change reports which entry changed (collection and key); the memory store
+ * ignores it, the file store journals that entry's current value. Records are replaced with set(),
+ * never mutated in place, so the value in the map is the value to save.
  */
 import { replayKey, type ReplayStore } from '@client-auth-lab/lib';
 import type {
   AuthorizationCodeRecord, CibaRequestRecord, Collection, DeviceCodeRecord, LabStore, StoredClient, TokenRecord,
 } from './types.js';
 
+/** The names of the store's collections, as used in snapshots and journal lines. */
+export type CollectionName = 'clients' | 'tokens' | 'codes' | 'deviceCodes' | 'cibaRequests' | 'replay';
+export const COLLECTION_NAMES: readonly CollectionName[] = ['clients', 'tokens', 'codes', 'deviceCodes', 'cibaRequests', 'replay'];
+
+/** Told the key of every entry that was set or deleted. */
+export type ChangeListener = (key: string) => void;
+
 export class MapCollection<T> implements Collection<T> {
   readonly #entries = new Map<string, T>();
-  readonly #changed: () => void;
+  readonly #changed: ChangeListener;
 
-  constructor(changed: () => void = () => {}, initial?: Record<string, T>) {
+  constructor(changed: ChangeListener = () => {}, initial?: Record<string, T>) {
     this.#changed = changed;
     for (const [key, value] of Object.entries(initial ?? {})) this.#entries.set(key, value);
   }
@@ -21,12 +30,12 @@ export class MapCollection<T> implements Collection<T> {
 
   set(key: string, value: T): void {
     this.#entries.set(key, value);
-    this.#changed();
+    this.#changed(key);
   }
 
   delete(key: string): boolean {
     const deleted = this.#entries.delete(key);
-    if (deleted) this.#changed();
+    if (deleted) this.#changed(key);
     return deleted;
   }
 
@@ -44,16 +53,14 @@ export class MapCollection<T> implements Collection<T> {
     return this.#entries.size;
   }
 
-  /** Removes entries for which `expired` is true, reporting one change at most. */
+  /** Removes entries for which `expired` is true, reporting each removed key. */
   prune(expired: (value: T) => boolean): void {
-    let removed = false;
     for (const [key, value] of this.#entries) {
       if (expired(value)) {
         this.#entries.delete(key);
-        removed = true;
+        this.#changed(key);
       }
     }
-    if (removed) this.#changed();
   }
 
   toJSON(): Record<string, T> {
@@ -64,9 +71,9 @@ export class MapCollection<T> implements Collection<T> {
 /** A replay store whose entries can be saved and loaded (RFC 7523 §3 (7)). */
 export class SnapshotReplayStore implements ReplayStore {
   readonly #entries: Map<string, number>;
-  readonly #changed: () => void;
+  readonly #changed: ChangeListener;
 
-  constructor(changed: () => void = () => {}, initial: Record<string, number> = {}) {
+  constructor(changed: ChangeListener = () => {}, initial: Record<string, number> = {}) {
     this.#changed = changed;
     this.#entries = new Map(Object.entries(initial));
   }
@@ -77,19 +84,22 @@ export class SnapshotReplayStore implements ReplayStore {
     const existing = this.#entries.get(key);
     if (existing !== undefined && existing > now) return false;
     this.#entries.set(key, expiresAt);
-    this.#changed();
+    this.#changed(key);
     return true;
   }
 
+  /** When the entry stored under `key` (see replayKey) expires, in epoch ms. */
+  get(key: string): number | undefined {
+    return this.#entries.get(key);
+  }
+
   prune(nowMs: number): void {
-    let removed = false;
     for (const [key, expiresAt] of this.#entries) {
       if (expiresAt <= nowMs) {
         this.#entries.delete(key);
-        removed = true;
+        this.#changed(key);
       }
     }
-    if (removed) this.#changed();
   }
 
   get size(): number {
@@ -105,6 +115,8 @@ export class SnapshotReplayStore implements ReplayStore {
 export interface StoreSnapshot {
   format: 'client-auth-lab/store';
   version: 1;
+  /** Which journal continues this snapshot (the file store's journal.<generation>.jsonl); absent means 0. */
+  generation?: number;
   clients: Record<string, StoredClient>;
   tokens: Record<string, TokenRecord>;
   codes: Record<string, AuthorizationCodeRecord>;
@@ -122,13 +134,13 @@ export class MemoryLabStore implements LabStore {
   readonly replay: SnapshotReplayStore;
   readonly location: string | undefined = undefined;
 
-  constructor(changed: () => void = () => {}, snapshot?: StoreSnapshot) {
-    this.clients = new MapCollection(changed, snapshot?.clients);
-    this.tokens = new MapCollection(changed, snapshot?.tokens);
-    this.codes = new MapCollection(changed, snapshot?.codes);
-    this.deviceCodes = new MapCollection(changed, snapshot?.deviceCodes);
-    this.cibaRequests = new MapCollection(changed, snapshot?.cibaRequests);
-    this.replay = new SnapshotReplayStore(changed, snapshot?.replay);
+  constructor(changed: (collection: CollectionName, key: string) => void = () => {}, snapshot?: StoreSnapshot) {
+    this.clients = new MapCollection((key) => changed('clients', key), snapshot?.clients);
+    this.tokens = new MapCollection((key) => changed('tokens', key), snapshot?.tokens);
+    this.codes = new MapCollection((key) => changed('codes', key), snapshot?.codes);
+    this.deviceCodes = new MapCollection((key) => changed('deviceCodes', key), snapshot?.deviceCodes);
+    this.cibaRequests = new MapCollection((key) => changed('cibaRequests', key), snapshot?.cibaRequests);
+    this.replay = new SnapshotReplayStore((key) => changed('replay', key), snapshot?.replay);
   }
 
   async commit(): Promise<void> {}

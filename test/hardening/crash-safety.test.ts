@@ -3,7 +3,7 @@
 // was acknowledged with 201 must still be there.
 import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,12 @@ describe('crash safety with --data', () => {
         // The store file, if written at all, is whole JSON.
         const store = join(dataDir, 'store.json');
         if (existsSync(store)) expect(() => JSON.parse(readFileSync(store, 'utf8'))).not.toThrow();
+        // Every journal line parses, except possibly a last one that the kill cut short (no newline yet).
+        for (const name of readdirSync(dataDir).filter((f) => /^journal\.\d+\.jsonl$/.test(f))) {
+          const text = readFileSync(join(dataDir, name), 'utf8');
+          const whole = text.slice(0, text.lastIndexOf('\n') + 1);
+          for (const line of whole.split('\n').slice(0, -1)) expect(() => JSON.parse(line), `${name}: ${line.slice(0, 80)}`).not.toThrow();
+        }
       }
       const { child, url } = await startServer(dataDir);
       const listed = (await (await fetch(`${url}/lab/clients`)).json()) as { clients: { client_id: string }[] };

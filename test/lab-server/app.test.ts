@@ -28,7 +28,11 @@ afterAll(() => Promise.all(servers.map((s) => new Promise((resolve) => s.close(r
 /** What must be equal: status, the headers that carry meaning, and the body without per-request values. */
 function comparable(answer: HttpAnswer): unknown {
   const body = answer.body === undefined ? answer.text : { ...answer.body, access_token: answer.body.access_token === undefined ? undefined : '<token>' };
-  return { status: answer.status, type: answer.headers['content-type'], cache: answer.headers['cache-control'], allow: answer.headers.allow, www: answer.headers['www-authenticate'], trace: typeof answer.headers['x-lab-trace-id'], body };
+  const h = answer.headers;
+  return {
+    status: answer.status, type: h['content-type'], cache: h['cache-control'], allow: h.allow, www: h['www-authenticate'], trace: typeof h['x-lab-trace-id'],
+    length: h['content-length'] !== undefined, chunked: h['transfer-encoding'], body,
+  };
 }
 
 const basic = `Basic ${Buffer.from('app-test:app-test-secret-0123456789abcdefghijkl').toString('base64')}`;
@@ -44,8 +48,13 @@ describe('labRequestListener', () => {
     ['DELETE /token (405 with Allow)', 405, '/token', { method: 'DELETE' }],
     ['GET /nowhere (404)', 404, '/nowhere', {}],
   ])('answers %s as express does', async (_name, status, path, options) => {
-    const [a, b] = await Promise.all([request(`${viaExpress}${path}`, options), request(`${viaListener}${path}`, options)]);
+    // A keep-alive request, as real clients send: the framing of the answer is then the server's choice.
+    const keepAlive = { ...options, headers: { ...(options as { headers?: Record<string, string> }).headers, connection: 'keep-alive' } };
+    const [a, b] = await Promise.all([request(`${viaExpress}${path}`, keepAlive), request(`${viaListener}${path}`, keepAlive)]);
     expect(a.status).toBe(status);
     expect(comparable(b)).toEqual(comparable(a));
+    // Whole answers are sent with their length, never chunked (clients that read raw sockets rely on it).
+    expect(b.headers['transfer-encoding']).toBeUndefined();
+    expect(Number(b.headers['content-length'])).toBe(Buffer.byteLength(b.text));
   });
 });
