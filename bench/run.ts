@@ -167,6 +167,15 @@ const median = (values: readonly number[]): number => {
 };
 
 /**
+ * a's req/s over b's: the median of the rounds' own ratios when both ran the same rounds (each round
+ * compares two servers that met the same machine), else the ratio of the medians.
+ */
+function pairedRatio(a: CaseResult, b: CaseResult): number {
+  if (a.rounds === undefined || b.rounds === undefined || a.rounds.length !== b.rounds.length) return a.rps / b.rps;
+  return median(a.rounds.map((r, i) => r.rps / (b.rounds as { rps: number }[])[i]!.rps));
+}
+
+/**
  * One row from several rounds: the median of each figure, so that one round disturbed by other work
  * on the machine moves nothing. Counts (requests, failures) are summed: every answer was checked.
  */
@@ -385,19 +394,27 @@ async function main(): Promise<number> {
   if (CPU_PROF !== undefined) mkdirSync(CPU_PROF, { recursive: true });
 
   const results: CaseResult[] = [];
+  let staticResult: CaseResult | undefined;
   const errors: string[] = [];
   try {
     for (const name of CASES) {
       log(`case ${name}`);
-      const servers = enabled('BENCH_PEER') ? (['lab', 'oidc-provider'] as const) : (['lab'] as const);
+      // The local limit's HTTP half (express answering the same bodies statically) is measured in the
+      // private_key_jwt rounds, between the lab and the peer, so that all three meet the same machine:
+      // on a shared host the speed drifts between minutes more than between servers.
+      const withStatic = name === 'private_key_jwt' && enabled('BENCH_LIMIT');
+      const servers: CaseResult['server'][] = ['lab', ...(enabled('BENCH_PEER') ? ['oidc-provider' as const] : []), ...(withStatic ? ['express-static' as const] : [])];
       const rounds = new Map<string, CaseResult[]>();
       for (let round = 0; round < ROUNDS; round++) {
-        // Alternate who goes first, so that neither always meets a machine warmed up by the other.
-        const order = round % 2 === 0 ? [...servers] : [...servers].reverse();
+        // Rotate who goes first, so that none always meets a machine warmed up by another.
+        const order = [...servers.slice(round % servers.length), ...servers.slice(0, round % servers.length)];
         if (ROUNDS > 1) log(` round ${round + 1} of ${ROUNDS}`);
         for (const server of order) {
           try {
-            const r = await withServer(() => (server === 'lab' ? startLab(f, name, clientsFile) : startPeer(peerConfig)), (running) => measure(server, name, running, f));
+            const start = (): Promise<RunningProcess> => (server === 'lab' ? startLab(f, name, clientsFile)
+              : server === 'oidc-provider' ? startPeer(peerConfig)
+                : startProcess('express static', [join(root, 'bench', 'peer', 'express-static.mjs')], { cwd: root, wantHttps: false }));
+            const r = await withServer(start, (running) => measure(server, server === 'express-static' ? 'express-static' : name, running, f));
             rounds.set(server, [...(rounds.get(server) ?? []), r]);
           } catch (error) {
             errors.push(`${server} ${name} (round ${round + 1}): ${(error as Error).message}`);
@@ -409,7 +426,8 @@ async function main(): Promise<number> {
         const measured = rounds.get(server);
         if (measured === undefined) continue;
         const r = combineRounds(measured);
-        results.push(r);
+        if (server === 'express-static') staticResult = r;
+        else results.push(r);
         if (r.failures > 0) {
           errors.push(`${server} ${name}: ${r.failures} of ${r.requests} answers were not 200 with an access_token, e.g. ${r.failureSamples.join(' | ')}`);
           log(`  FAILED ${server} ${name}: ${r.failures} answers were not tokens`);
@@ -422,7 +440,8 @@ async function main(): Promise<number> {
       log('local limit');
       const v = verifyLoop(f, 3_000);
       log(`  ES256 verify loop (node:crypto, cached KeyObject): ${v.perSecond.toFixed(0)}/s`);
-      try {
+      if (staticResult === undefined && !CASES.includes('private_key_jwt')) {
+        // Without the private_key_jwt case there were no shared rounds: measure the static server alone.
         const staticRounds: CaseResult[] = [];
         for (let round = 0; round < ROUNDS; round++) {
           staticRounds.push(await withServer(
@@ -430,11 +449,10 @@ async function main(): Promise<number> {
             (running) => measure('express-static', 'express-static', running, f),
           ));
         }
-        const express = combineRounds(staticRounds);
-        limit = { verifyPerSecond: v.perSecond, expressRps: express.rps, express };
-      } catch (error) {
-        errors.push(`express static: ${(error as Error).message}`);
+        staticResult = combineRounds(staticRounds);
       }
+      if (staticResult !== undefined) limit = { verifyPerSecond: v.perSecond, expressRps: staticResult.rps, express: staticResult };
+      else errors.push('express static: not measured');
     }
 
     const grader = enabled('BENCH_GRADER') ? (log('grader'), await graderTimings()) : [];
@@ -446,13 +464,13 @@ async function main(): Promise<number> {
     const lines: string[] = [];
     lines.push(`Token endpoint, client_credentials — concurrency ${CONCURRENCY}, ${DURATION_MS / 1000} s per server and round, ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} (medians; lab and peer alternate), loopback, ${os.cpus().length} cores shared with the load generator`);
     lines.push('');
-    lines.push('| case | server | req/s | rounds req/s | p50 ms | p99 ms | server CPU µs/req | non-200 | lab/peer req/s | p99 lab ≤ peer |');
+    lines.push('| case | server | req/s | rounds req/s | p50 ms | p99 ms | server CPU µs/req | non-200 | lab/peer req/s (median of rounds) | p99 lab ≤ peer |');
     lines.push('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | :---: |');
     const targets: { name: string; holds: boolean | undefined; detail: string }[] = [];
     for (const name of CASES) {
       const lab = row('lab', name);
       const peer = row('oidc-provider', name);
-      const ratio = lab !== undefined && peer !== undefined ? lab.rps / peer.rps : undefined;
+      const ratio = lab !== undefined && peer !== undefined ? pairedRatio(lab, peer) : undefined;
       const p99ok = lab !== undefined && peer !== undefined ? lab.p99 <= peer.p99 : undefined;
       for (const r of [lab, peer]) {
         if (r === undefined) continue;
@@ -466,13 +484,16 @@ async function main(): Promise<number> {
     if (limit !== undefined) {
       const slower = Math.min(limit.verifyPerSecond, limit.expressRps);
       const lab = row('lab', 'private_key_jwt');
-      const fraction = lab === undefined ? undefined : lab.rps / slower;
+      // Against the static server, round by round (both ran minutes apart at most); against the verify
+      // loop, when that is the slower, the medians.
+      const fraction = lab === undefined ? undefined
+        : limit.express !== undefined && limit.expressRps <= limit.verifyPerSecond ? pairedRatio(lab, limit.express) : lab.rps / slower;
       lines.push('');
       lines.push('| local limit | per second |');
       lines.push('| --- | ---: |');
       lines.push(`| ES256 verify only (node:crypto, cached KeyObject, no HTTP) | ${fmt(limit.verifyPerSecond)} |`);
       lines.push(`| express 5 static JSON to the same form bodies (no crypto), p99 ${fmt(limit.express?.p99, 2)} ms | ${fmt(limit.expressRps)} |`);
-      lines.push(`| lab private_key_jwt as a fraction of the slower | ${fraction === undefined ? '—' : `${(fraction * 100).toFixed(0)} %`} |`);
+      lines.push(`| lab private_key_jwt as a fraction of the slower (median of the rounds' own fractions) | ${fraction === undefined ? '—' : `${(fraction * 100).toFixed(0)} %`} |`);
       targets.push({ name: 'lab private_key_jwt ≥ 70 % of the local limit', holds: fraction === undefined ? undefined : fraction >= 0.7, detail: fraction === undefined ? '' : `${(fraction * 100).toFixed(0)} % of ${fmt(slower)}/s` });
     }
     if (grader.length > 0) {

@@ -31,6 +31,12 @@ function claimedClientId(x: Exchange, form: FormParameters): string | undefined 
   return typeof sub === 'string' ? sub : undefined;
 }
 
+/** The trace shows the client assertion decoded: lib's parts when it verified, decoded here when it did not. */
+function showClientAssertion(x: Exchange, form: FormParameters, verified: AuthenticatedClient | undefined): void {
+  if (verified?.assertion !== undefined) x.showJwt('client_assertion', verified.assertion);
+  else if (typeof form.client_assertion === 'string') x.decodeJwt('client_assertion', form.client_assertion);
+}
+
 export interface AuthenticatedCaller extends AuthenticatedClient {
   client: StoredClient;
 }
@@ -60,11 +66,13 @@ export async function authenticateCaller(x: Exchange, form: FormParameters): Pro
       if (error instanceof OAuthError) x.addChecks(error.checks);
       throw error;
     }
+    showClientAssertion(x, form, result);
     x.addChecks(result.checks);
     x.clientId = result.client.client_id;
     x.method = result.method;
     return result as AuthenticatedCaller;
   } catch (error) {
+    if (x.request.jwts?.client_assertion === undefined) showClientAssertion(x, form, undefined);
     x.clientId = claimedClientId(x, form);
     throw error;
   }

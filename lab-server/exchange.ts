@@ -90,35 +90,30 @@ export class Exchange {
   }
 
   /**
-   * Shows the decoded (unverified) header and payload of JWT parameters in the trace. They are decoded
-   * when the trace is first read, not on the request path: lib decodes the assertion it verifies
-   * itself, and most traces of a busy server are never looked at.
+   * Shows the decoded (unverified) header and payload of JWT parameters in the trace. A client
+   * assertion is left to client authentication, which decodes it anyway: it hands over lib's decoded
+   * parts on success (see `showJwt`), and decodes the text itself on failure.
    */
   decodeJwts(form: FormParameters, names: readonly string[]): void {
-    const found: [string, string][] = [];
     for (const name of names) {
       const value = form[name];
-      if (typeof value === 'string') found.push([name, value]);
+      if (typeof value !== 'string' || name === 'client_assertion') continue;
+      this.decodeJwt(name, value);
     }
-    if (found.length === 0) return;
-    const request = this.request;
-    Object.defineProperty(request, 'jwts', {
-      configurable: true,
-      enumerable: true,
-      get() {
-        let jwts: TraceRequest['jwts'];
-        for (const [name, value] of found) {
-          try {
-            const { header, payload } = decodeCompactJwt(value);
-            (jwts ??= {})[name] = { header, payload };
-          } catch {
-            // The check that refuses it explains why; the trace keeps the masked text.
-          }
-        }
-        Object.defineProperty(request, 'jwts', { configurable: true, enumerable: jwts !== undefined, writable: true, value: jwts });
-        return jwts;
-      },
-    });
+  }
+
+  /** Decodes one JWT parameter for the trace; one that does not decode is left out (a check says why). */
+  decodeJwt(name: string, value: string): void {
+    try {
+      const { header, payload } = decodeCompactJwt(value);
+      this.showJwt(name, { header, payload });
+    } catch {
+      // The check that refuses it explains why; the trace keeps the masked text.
+    }
+  }
+
+  showJwt(name: string, decoded: { header: Record<string, unknown>; payload: Record<string, unknown> }): void {
+    (this.request.jwts ??= {})[name] = decoded;
   }
 
   note(text: string): void {

@@ -76,9 +76,11 @@ export function maskToken(value: string): string {
 
 /** A JWT with its header and payload readable and its signature (or MAC) hidden. */
 export function maskJwtSignature(value: string): string {
-  const parts = value.split('.');
-  if (parts.length !== 3) return maskSecret(value);
-  return `${parts[0]}.${parts[1]}.${(parts[2] ?? '').length > 0 ? '<signature masked>' : ''}`;
+  const first = value.indexOf('.');
+  const last = value.lastIndexOf('.');
+  // Exactly three parts: two dots, the second after the first.
+  if (first === -1 || last === first || value.indexOf('.', first + 1) !== last) return maskSecret(value);
+  return `${value.slice(0, last)}.${last < value.length - 1 ? '<signature masked>' : ''}`;
 }
 
 export function maskParameter(name: string, value: string): string {

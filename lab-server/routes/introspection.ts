@@ -16,6 +16,8 @@ function refuse(x: Exchange, code: string, detail: string): never {
 
 export async function introspectionEndpoint(x: Exchange): Promise<void> {
   const form = await x.form();
+  // No client authenticates here; a client assertion sent by mistake is still shown decoded.
+  if (typeof form.client_assertion === 'string') x.decodeJwt('client_assertion', form.client_assertion);
   const { log, ctx } = x;
   const authorization = x.req.headers.authorization;
   if (authorization === undefined || !/^basic\s/i.test(authorization)) {

@@ -11,7 +11,7 @@ import { decodeCompactJwt, type DecodedJwt } from './compact-jwt.js';
 import { isAsymmetricAlgorithm, isHmacAlgorithm, type AsymmetricAlgorithm } from './algorithms.js';
 import { judgeAudience } from './audience.js';
 import { keySizeInBits, publicKeyFromJwk, selectVerificationKeys } from './keys.js';
-import { verifyAsymmetricSignature, verifyHmacSignature } from './signature.js';
+import { verifyAsymmetricSignatureAsync, verifyHmacSignature } from './signature.js';
 import { checkFapiClientAuthentication } from '../profiles/fapi.js';
 import { epochSeconds } from '../clock.js';
 
@@ -244,7 +244,7 @@ async function verifyAsymmetricAssertionSignature(
       const coded = error as CodedError;
       log.fail('key', coded.message, coded.spec ?? 'RFC 7517 §4', { code: coded.code });
     }
-    if (verifyAsymmetricSignature(alg, key, decoded.signingInput, decoded.signature)) {
+    if (await verifyAsymmetricSignatureAsync(alg, key, decoded.signingInput, decoded.signature)) {
       verifiedWith = { kid: jwk.kid, bits: keySizeInBits(key), type: jwk.kty };
       break;
     }
@@ -268,7 +268,15 @@ async function verifyAsymmetricAssertionSignature(
     () => `RSA keys used with ${alg} must be 2048 bits or larger; this one has ${key.bits}`);
 }
 
+/** Recent answers of isoOf: the claims of assertions arriving together name the same few seconds. */
+const isoCache = new Map<number, string>();
+
 function isoOf(seconds: number): string {
+  const cached = isoCache.get(seconds);
+  if (cached !== undefined) return cached;
   const date = new Date(seconds * 1000);
-  return Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z');
+  const iso = Number.isNaN(date.getTime()) ? String(seconds) : date.toISOString().replace('.000Z', 'Z');
+  if (isoCache.size >= 256) isoCache.clear();
+  isoCache.set(seconds, iso);
+  return iso;
 }
