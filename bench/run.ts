@@ -6,7 +6,7 @@
  * Environment:
  *   BENCH_CONCURRENCY   connections of the load generator (default 32)
  *   BENCH_DURATION      seconds measured per server, case and round (default 6)
- *   BENCH_ROUNDS        rounds per case, lab and peer alternating, medians reported (default 3)
+ *   BENCH_ROUNDS        rounds per case, the servers taking turns, medians reported (default 3)
  *   BENCH_WARMUP        seconds of warm-up before each measurement (default 2)
  *   BENCH_CASES         comma list of private_key_jwt,client_secret_basic,tls_client_auth (default all)
  *   BENCH_PEER=0        skip oidc-provider       BENCH_LIMIT=0      skip the local limit
@@ -462,7 +462,7 @@ async function main(): Promise<number> {
     // ------------------------------------------------------------------ the table
     const row = (server: string, name: string): CaseResult | undefined => results.find((r) => r.server === server && r.case === name);
     const lines: string[] = [];
-    lines.push(`Token endpoint, client_credentials — concurrency ${CONCURRENCY}, ${DURATION_MS / 1000} s per server and round, ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} (medians; lab and peer alternate), loopback, ${os.cpus().length} cores shared with the load generator`);
+    lines.push(`Token endpoint, client_credentials — concurrency ${CONCURRENCY}, ${DURATION_MS / 1000} s per server and round, ${ROUNDS} round${ROUNDS === 1 ? '' : 's'} (medians; the servers take turns), loopback, ${os.cpus().length} cores shared with the load generator`);
     lines.push('');
     lines.push('| case | server | req/s | rounds req/s | p50 ms | p99 ms | server CPU µs/req | non-200 | lab/peer req/s (median of rounds) | p99 lab ≤ peer |');
     lines.push('| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | :---: |');
