@@ -131,9 +131,10 @@ export class Exchange {
     const allHeaders: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', ...headers, 'X-Lab-Trace-Id': this.id };
     if (body === undefined) delete allHeaders['Content-Type'];
     // One writeHead with every header, Content-Length included (writeHead fixes the framing at once,
-    // and without a length a keep-alive answer would be sent chunked).
+    // and without a length a keep-alive answer would be sent chunked), except where RFC 9110 §8.6
+    // forbids it: a 204 has no body and no length.
     const text = body === undefined ? '' : JSON.stringify(body);
-    this.res.writeHead(status, { ...allHeaders, 'Content-Length': String(Buffer.byteLength(text)) });
+    this.res.writeHead(status, status === 204 ? allHeaders : { ...allHeaders, 'Content-Length': String(Buffer.byteLength(text)) });
     this.res.end(text);
     this.record(status, allHeaders, body, error);
   }

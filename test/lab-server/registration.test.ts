@@ -90,6 +90,9 @@ describe('client configuration (RFC 7592)', () => {
     expect(updated.body).toMatchObject({ client_name: 'after', token_endpoint_auth_method: 'client_secret_post', client_secret: created.client_secret });
     const deleted = await request(created.registration_client_uri, { method: 'DELETE', headers: auth });
     expect(deleted.status).toBe(204);
+    // RFC 9110 §8.6: a 204 carries no Content-Length (and no body).
+    expect(deleted.headers['content-length']).toBeUndefined();
+    expect(deleted.text).toBe('');
     expect((await request(created.registration_client_uri, { headers: auth })).status).toBe(401);
   });
   it('rejects a wrong registration access token with 401 invalid_token', async () => {
