@@ -237,6 +237,11 @@ function startPeer(configFile: string): Promise<RunningProcess> {
   return startProcess('oidc-provider', ['--no-warnings', join(root, 'bench', 'peer', 'oidc-provider.mjs'), configFile], { cwd: root, wantHttps: true });
 }
 
+/** The local limit's HTTP half: express answering the token requests with a static body. */
+function startStatic(): Promise<RunningProcess> {
+  return startProcess('express static', [join(root, 'bench', 'peer', 'express-static.mjs')], { cwd: root, wantHttps: false });
+}
+
 async function withServer<T>(start: () => Promise<RunningProcess>, body: (running: RunningProcess) => Promise<T>): Promise<T> {
   const running = await start();
   try {
@@ -411,9 +416,7 @@ async function main(): Promise<number> {
         if (ROUNDS > 1) log(` round ${round + 1} of ${ROUNDS}`);
         for (const server of order) {
           try {
-            const start = (): Promise<RunningProcess> => (server === 'lab' ? startLab(f, name, clientsFile)
-              : server === 'oidc-provider' ? startPeer(peerConfig)
-                : startProcess('express static', [join(root, 'bench', 'peer', 'express-static.mjs')], { cwd: root, wantHttps: false }));
+            const start = (): Promise<RunningProcess> => (server === 'lab' ? startLab(f, name, clientsFile) : server === 'oidc-provider' ? startPeer(peerConfig) : startStatic());
             const r = await withServer(start, (running) => measure(server, server === 'express-static' ? 'express-static' : name, running, f));
             rounds.set(server, [...(rounds.get(server) ?? []), r]);
           } catch (error) {
@@ -444,10 +447,7 @@ async function main(): Promise<number> {
         // Without the private_key_jwt case there were no shared rounds: measure the static server alone.
         const staticRounds: CaseResult[] = [];
         for (let round = 0; round < ROUNDS; round++) {
-          staticRounds.push(await withServer(
-            () => startProcess('express static', [join(root, 'bench', 'peer', 'express-static.mjs')], { cwd: root, wantHttps: false }),
-            (running) => measure('express-static', 'express-static', running, f),
-          ));
+          staticRounds.push(await withServer(startStatic, (running) => measure('express-static', 'express-static', running, f)));
         }
         staticResult = combineRounds(staticRounds);
       }

@@ -92,10 +92,11 @@ function answerUnhandled(log: (message: string) => void, res: ServerResponse, er
 }
 
 /**
- * The listener to give a Node HTTP(S) server: a request for exactly one of the fixed paths, with a
- * method that path handles, goes to its handler at once; everything else goes through express. The
- * answer is the same either way (the app's first middleware does the same lookup); this only spares
- * the hot endpoints express's per-request setup.
+ * The listener to give a Node HTTP(S) server: a request whose URL is exactly one of the fixed paths,
+ * with a method that path handles, goes to its handler at once; everything else (another case, a
+ * trailing slash, a query, HEAD, a path parameter) goes through express. The handler is the one
+ * express's router would have chosen, so the answer is the same either way; this only spares the hot
+ * endpoints express's per-request setup.
  */
 export function labRequestListener(app: Express): (req: IncomingMessage, res: ServerResponse) => void {
   const direct = (app.locals as Record<symbol, DirectRoutes | undefined>)[DIRECT];
@@ -120,16 +121,10 @@ export function createLabApp(options: LabAppOptions): Express {
   app.set('etag', false);
   (app.locals as Record<symbol, LabContext>)[CONTEXT] = ctx;
 
-  // A request whose URL is exactly one of the fixed paths below, with a method that path handles, goes
-  // straight to its handler: the route express would have chosen after matching every earlier layer.
-  // Anything else (another case, a trailing slash, a query, HEAD, a parameter) takes express's routing.
+  // The fixed paths below, by exact URL and method, for labRequestListener: the route express would
+  // choose for them, found without express.
   const direct: DirectRoutes = new Map();
   (app.locals as Record<symbol, DirectRoutes>)[DIRECT] = direct;
-  app.use((req, res, next) => {
-    const handler = direct.get(req.url)?.get(req.method);
-    if (handler === undefined) return next();
-    return handler(req, res);
-  });
 
   /** One path, its handlers by method, and 405 with Allow for any other method. */
   const route = (path: string, endpoint: string, handlers: Partial<Record<'get' | 'post' | 'put' | 'delete', ExchangeHandler>>): void => {

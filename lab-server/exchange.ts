@@ -73,7 +73,9 @@ export class Exchange {
   async form(): Promise<FormParameters> {
     const form = await readForm(this.req, this.ctx.config.maxBodyBytes);
     this.request.form = maskParameters(form);
-    this.decodeJwts(form, ['client_assertion', 'assertion']);
+    // The JWT grant's assertion (RFC 7523 §2.1). A client assertion is left to client authentication,
+    // which decodes it anyway: it shows lib's decoded parts, or decodes the text itself on failure.
+    if (typeof form.assertion === 'string') this.decodeJwt('assertion', form.assertion);
     return form;
   }
 
@@ -89,20 +91,7 @@ export class Exchange {
     return body;
   }
 
-  /**
-   * Shows the decoded (unverified) header and payload of JWT parameters in the trace. A client
-   * assertion is left to client authentication, which decodes it anyway: it hands over lib's decoded
-   * parts on success (see `showJwt`), and decodes the text itself on failure.
-   */
-  decodeJwts(form: FormParameters, names: readonly string[]): void {
-    for (const name of names) {
-      const value = form[name];
-      if (typeof value !== 'string' || name === 'client_assertion') continue;
-      this.decodeJwt(name, value);
-    }
-  }
-
-  /** Decodes one JWT parameter for the trace; one that does not decode is left out (a check says why). */
+  /** Shows a JWT parameter decoded (not verified) in the trace; one that does not decode is left out (a check says why). */
   decodeJwt(name: string, value: string): void {
     try {
       const { header, payload } = decodeCompactJwt(value);
