@@ -72,7 +72,7 @@ export async function authenticateCaller(x: Exchange, form: FormParameters): Pro
     x.method = result.method;
     return result as AuthenticatedCaller;
   } catch (error) {
-    if (x.request.jwts?.client_assertion === undefined) showClientAssertion(x, form, undefined);
+    showClientAssertion(x, form, undefined);
     x.clientId = claimedClientId(x, form);
     throw error;
   }
