@@ -148,21 +148,23 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 /** Public key objects are cached by their JWK's content, so a request never re-parses a key it has seen. */
 const keyObjects = new Map<string, KeyObject>();
 const KEY_CACHE_LIMIT = 1_000;
-const keyObjectsByJwk = new WeakMap<Jwk, KeyObject>();
+const keyObjectsByJwk = new WeakMap<Jwk, Pick<Jwk, 'kty' | 'crv' | 'x' | 'y' | 'n' | 'e'> & { key: KeyObject }>();
 
 /** Turns a public JWK into a KeyObject. Private members are refused: a JWK Set is public (RFC 7517 §5). */
 export function publicKeyFromJwk(jwk: Jwk): KeyObject {
   if (PRIVATE_MEMBERS.some((m) => m in jwk)) {
     throw new CodedError('ERR_JWK_PRIVATE', 'the registered JWK contains private key members; register only the public key', 'RFC 7517 §5');
   }
-  // Stored clients are replaced, never changed in place, so one JWK object is always the same key;
-  // the content key below covers equal keys in different objects (a re-registration, a fetched set).
+  // The same JWK object as last time, with the same members (compared one by one, so a JWK changed in
+  // place, as a learner swapping a key would, is read afresh); the content key below covers equal
+  // keys in different objects (a re-registration, a fetched set).
   const byObject = keyObjectsByJwk.get(jwk);
-  if (byObject !== undefined) return byObject;
+  if (byObject !== undefined && byObject.kty === jwk.kty && byObject.crv === jwk.crv && byObject.x === jwk.x
+    && byObject.y === jwk.y && byObject.n === jwk.n && byObject.e === jwk.e) return byObject.key;
   const cacheKey = JSON.stringify([jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.n, jwk.e]);
   const cached = keyObjects.get(cacheKey);
   if (cached !== undefined) {
-    keyObjectsByJwk.set(jwk, cached);
+    rememberJwk(jwk, cached);
     return cached;
   }
   const { kty, crv, x, y, n, e } = jwk;
@@ -174,8 +176,13 @@ export function publicKeyFromJwk(jwk: Jwk): KeyObject {
   }
   if (keyObjects.size >= KEY_CACHE_LIMIT) keyObjects.delete(keyObjects.keys().next().value as string);
   keyObjects.set(cacheKey, key);
-  keyObjectsByJwk.set(jwk, key);
+  rememberJwk(jwk, key);
   return key;
+}
+
+function rememberJwk(jwk: Jwk, key: KeyObject): void {
+  const { kty, crv, x, y, n, e } = jwk;
+  keyObjectsByJwk.set(jwk, { key, kty, crv, x, y, n, e });
 }
 
 const keySizes = new WeakMap<KeyObject, number>();

@@ -51,6 +51,17 @@ describe('private_key_jwt', () => {
     expect(error).toMatchObject({ code: 'ERR_ASSERTION_SIGNATURE', error: 'invalid_client', status: 401 });
   });
 
+  it('rejects an assertion after the registered JWK was changed in place to another key, because a remembered key object is used only for unchanged members', async () => {
+    const key = keyFor('ES256');
+    const jwk = { ...key.publicJwk };
+    const client = { client_id: 'pkj', token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [jwk] } } as RegisteredClient;
+    expect((await authenticate(await sign(assertionClaims('pkj'), 'ES256', key.privateKey), client)).method).toBe('private_key_jwt');
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+    Object.assign(jwk, { x: other.x, y: other.y });
+    const error = await rejection(authenticate(await sign(assertionClaims('pkj'), 'ES256', key.privateKey), client));
+    expect(error.code).toBe('ERR_ASSERTION_SIGNATURE');
+  });
+
   it('rejects a tampered payload because the signature no longer verifies', async () => {
     const key = keyFor('PS256');
     const jwt = await sign(assertionClaims('pkj'), 'PS256', key.privateKey);
