@@ -28,3 +28,5 @@ export { traceResult, traceMethod, classroomRows } from './trace-summary.js';
 export type { TraceResult, TraceMethod, ClassroomRow } from './trace-summary.js';
 export { TRACE_ACCESS_MODES, traceViewerOf, bearerTokenOf } from './trace-access.js';
 export type { TraceAccessMode, TraceViewer } from './trace-access.js';
+export { startNginx, findNginx, nginxVersion, nginxConfiguration, NGINX_EXAMPLE_CONFIGURATION } from './nginx.js';
+export type { StartNginxOptions, RunningNginx, NginxConfigurationOptions } from './nginx.js';
