@@ -1,3 +1,4 @@
+import { createLabClock, type LabClock } from './clock.js';
 import type { TraceAccessMode } from './trace-access.js';
 /**
  * What a lab server is configured with, and the defaults. The listeners' URLs are only known once
@@ -89,6 +90,8 @@ export interface ResolvedConfig {
   maxBodyBytes: number;
   traceCapacity: number;
   log: (message: string) => void;
+  /** The server's clock; `now` is `clock.now`. */
+  clock: LabClock;
   now: () => number;
 }
 
@@ -108,6 +111,7 @@ export function resolveConfig(options: LabServerOptions, urls: { httpBaseUrl: st
   const profileName = parseProfileName(options.profile);
   const profile = profileName === 'none' ? undefined : FAPI_PROFILES[profileName];
   const issuer = (options.issuer ?? urls.httpBaseUrl).replace(/\/+$/, '');
+  const clock = createLabClock(options.now ?? Date.now);
   return {
     issuer,
     httpBaseUrl: urls.httpBaseUrl.replace(/\/+$/, ''),
@@ -131,6 +135,7 @@ export function resolveConfig(options: LabServerOptions, urls: { httpBaseUrl: st
     maxBodyBytes: options.maxBodyBytes ?? 65_536,
     traceCapacity: options.traceCapacity ?? 500,
     log: options.log ?? ((message) => console.error(message)),
-    now: options.now ?? Date.now,
+    clock,
+    now: clock.now,
   };
 }

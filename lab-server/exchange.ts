@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { CheckLog, decodeCompactJwt, OAuthError, type Check } from '@client-auth-lab/lib';
+import { clockShiftNote } from './clock.js';
 import { presentedCertificate, isTlsRequest, type PresentedCertificate } from './client-certificate.js';
 import type { LabContext } from './context.js';
 import { asOAuthError, errorResponseHeaders, NO_STORE_HEADERS } from './errors.js';
@@ -49,6 +50,8 @@ export class Exchange {
       remoteAddress: req.socket.remoteAddress ?? '',
       headers: traceHeaders(req.headers),
     };
+    const shifted = clockShiftNote(ctx.config.clock);
+    if (shifted !== undefined) this.notes.push(shifted);
   }
 
   /** Base URL of the listener this request arrived on, as the server publishes it. */

@@ -30,3 +30,5 @@ export { TRACE_ACCESS_MODES, traceViewerOf, bearerTokenOf } from './trace-access
 export type { TraceAccessMode, TraceViewer } from './trace-access.js';
 export { startNginx, findNginx, nginxVersion, nginxConfiguration, NGINX_EXAMPLE_CONFIGURATION } from './nginx.js';
 export type { StartNginxOptions, RunningNginx, NginxConfigurationOptions } from './nginx.js';
+export { createLabClock, clockShiftNote } from './clock.js';
+export type { LabClock } from './clock.js';

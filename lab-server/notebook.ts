@@ -7,6 +7,7 @@
  *   console.log(formatTrace(lab.lastTrace()));
  *   await lab.stop();
  */
+import type { LabClock } from './clock.js';
 import type { ClientCertificateOptions, IssuedClientCertificate } from './lab-ca.js';
 import { startLabServer, type RunningLabServer, type StartLabServerOptions } from './listen.js';
 import type { Trace } from './traces.js';
@@ -47,6 +48,8 @@ export interface Lab {
   request(url: string, options?: LabRequestOptions): Promise<LabResponse>;
   /** Chooses the lab user who approves authorization, device and CIBA requests. */
   useUser(sub: string): void;
+  /** The server's clock: `lab.clock.shift(70)` makes it 70 s later for every check, `lab.clock.reset()` undoes it. */
+  clock: LabClock;
   stop(): Promise<void>;
 }
 
@@ -76,6 +79,7 @@ export async function startLab(options: StartLabServerOptions = {}): Promise<Lab
     caCertificatePem: server.caCertificatePem,
     urls,
     server,
+    clock: context.config.clock,
     async register(metadata) {
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (options.registrationToken !== undefined) headers.authorization = `Bearer ${options.registrationToken}`;
