@@ -78,6 +78,7 @@ export function createLabContext(
     tokenEndpoint: endpoints.token_endpoint,
     ...(mtls === undefined ? {} : { mtlsTokenEndpoint: mtls.token_endpoint }),
     audiencePolicy: config.audiencePolicy,
+    ...(config.requireExplicitTyp ? { requireExplicitTyp: true } : {}),
     clock: config.now,
     replayStore: store.replay,
     jwks: createJwksResolver(),
