@@ -146,3 +146,22 @@ describe('interop audience rules (the default mode)', () => {
     expect(traceOf(interop, answer).outcome).toMatchObject({ code: 'ERR_ASSERTION_TYP', spec: expect.stringContaining('RFC 8725 §3.11') });
   });
 });
+
+describe('requireExplicitTyp (opt-in; off by default in every mode and profile)', () => {
+  it('rejects an assertion typed JWT because the server requires client-authentication+jwt, and accepts the explicit type', async () => {
+    const server = await startTestServer({ tlsPort: false, requireExplicitTyp: true });
+    try {
+      const registered = await register(server, { token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [ec.publicJwk] }, grant_types: ['client_credentials'] });
+      const send = async (typ: string) => postForm(`${server.httpUrl}/token`, {
+        grant_type: 'client_credentials', client_assertion_type: JWT_BEARER,
+        client_assertion: await signJwt(assertionClaims(registered.client_id, server.issuer), 'ES256', ec.privateKey, { kid: 'ec', typ }),
+      });
+      const refused = await send('JWT');
+      expect(refused.status).toBe(400);
+      expect(traceOf(server, refused).outcome.code).toBe('ERR_ASSERTION_TYP_REQUIRED');
+      expect((await send('client-authentication+jwt')).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+  });
+});
