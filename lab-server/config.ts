@@ -32,6 +32,8 @@ export interface LabServerOptions {
   profile?: ProfileName;
   /** interop (the default) or strict; fapi2 always uses strict (FAPI 2.0 Security Profile §5.3.2.1). */
   audiencePolicy?: AudiencePolicy;
+  /** Refuse client assertions not typed client-authentication+jwt (draft-ietf-oauth-rfc7523bis-11 §4); off by default in every mode and profile. */
+  requireExplicitTyp?: boolean;
   /** Addresses whose forwarded client-certificate headers are believed (chapter 06). */
   trustProxy?: readonly string[];
   /** When set, registration needs this initial access token (RFC 7591 §3, workshop mode). */
@@ -75,6 +77,7 @@ export interface ResolvedConfig {
   profileName: ProfileName;
   profile: FapiProfile | undefined;
   audiencePolicy: AudiencePolicy;
+  requireExplicitTyp: boolean;
   trustProxy: readonly string[];
   registrationToken: string | undefined;
   traceAccess: TraceAccessMode;
@@ -120,6 +123,7 @@ export function resolveConfig(options: LabServerOptions, urls: { httpBaseUrl: st
     profile,
     // FAPI 2.0 Security Profile §5.3.2.1: the issuer as the only audience.
     audiencePolicy: profile?.audiencePolicy ?? options.audiencePolicy ?? 'interop',
+    requireExplicitTyp: options.requireExplicitTyp ?? false,
     trustProxy: (options.trustProxy ?? []).map((a) => normalizeAddress(a.trim())).filter((a) => a !== ''),
     registrationToken: options.registrationToken,
     traceAccess: options.traceAccess ?? 'all',

@@ -73,16 +73,12 @@ export function createLabContext(
     backchannel_authentication_endpoint: mtls.backchannel_authentication_endpoint,
     registration_endpoint: mtls.registration_endpoint,
   };
-  // CIBA Core §7.1: an assertion at the backchannel endpoint may name that endpoint; the same courtesy
-  // is extended to the other endpoints that authenticate clients (interop policy only).
-  const otherAudiences = [endpoints, mtls]
-    .flatMap((e) => (e === undefined ? [] : [e.backchannel_authentication_endpoint, e.revocation_endpoint, e.device_authorization_endpoint]));
   const server: AuthorizationServerContext = {
     issuer: config.issuer,
     tokenEndpoint: endpoints.token_endpoint,
     ...(mtls === undefined ? {} : { mtlsTokenEndpoint: mtls.token_endpoint }),
-    otherAudiences,
     audiencePolicy: config.audiencePolicy,
+    ...(config.requireExplicitTyp ? { requireExplicitTyp: true } : {}),
     clock: config.now,
     replayStore: store.replay,
     jwks: createJwksResolver(),

@@ -43,7 +43,7 @@ export type OAuthErrorCode =
   | 'server_error';
 
 export interface OAuthErrorOptions {
-  /** HTTP status; defaults to 401 for invalid_client and 400 otherwise (RFC 6749 §5.2). */
+  /** HTTP status; defaults to 401 for invalid_client and 400 otherwise (RFC 6749 §5.2); a 401 without a challenge becomes 400. */
   status?: number;
   spec?: string;
   /** Set when the client authenticated (or tried to) with the Basic scheme. */
@@ -63,7 +63,9 @@ export class OAuthError extends CodedError {
   constructor(error: OAuthErrorCode, code: string, description: string, options: OAuthErrorOptions = {}) {
     super(code, description, options.spec);
     this.error = error;
-    this.status = options.status ?? (error === 'invalid_client' ? 401 : 400);
+    // RFC 9110 §15.5.2: a 401 MUST carry a challenge; where no scheme fits, RFC 6749 §5.2 allows 400.
+    const wanted = options.status ?? (error === 'invalid_client' ? 401 : 400);
+    this.status = wanted === 401 && options.wwwAuthenticate === undefined ? 400 : wanted;
     this.wwwAuthenticate = options.wwwAuthenticate;
     this.checks = options.checks ?? [];
   }

@@ -30,7 +30,7 @@ export const server: Command = {
   name: 'server',
   summary: 'run the lab authorization server (HTTP + mutual-TLS listeners)',
   help: `Usage: authlab server [--port 4000] [--tls-port 4443] [--issuer URL] [--data DIR] [--profile NAME]
-                      [--aud-policy interop|strict] [--trust-proxy ADDR[,ADDR]] [--clients FILE]
+                      [--aud-policy interop|strict] [--require-typ] [--trust-proxy ADDR[,ADDR]] [--clients FILE]
                       [--registration-token T] [--traces all|self|off] [--instructor-token T]
                       [--host ADDR] [--public-host NAME]
 
@@ -42,7 +42,9 @@ HTTP and over real mutual TLS, with a trace of every decision at /lab/traces.
   --issuer              issuer identifier (default http://localhost:<port>)
   --data                keep clients, tokens, the lab CA and keys in DIR (default: memory only)
   --profile             none (default), fapi1-part1, fapi1-part2, fapi2
-  --aud-policy          interop (default) or strict (what aud a client assertion may carry)
+  --aud-policy          interop (default) or strict: what aud a client assertion may carry, and whether a
+                        secret may travel by the transport the client did not register
+  --require-typ         refuse client assertions not typed client-authentication+jwt (off by default)
   --trust-proxy         addresses whose X-Ssl-Cert / Client-Cert headers are believed
   --clients             JSON file of clients to register at start (metadata, optional client_id/client_secret)
   --registration-token  require this initial access token for registration (workshop mode)
@@ -66,7 +68,7 @@ The lab CA (trust it with curl --cacert) is at <http URL>/lab/ca.pem, and in DIR
           port: { type: 'string' }, 'tls-port': { type: 'string' }, issuer: { type: 'string' }, data: { type: 'string' },
           profile: { type: 'string' }, 'aud-policy': { type: 'string' }, 'trust-proxy': { type: 'string' }, clients: { type: 'string' },
           'registration-token': { type: 'string' }, host: { type: 'string' }, 'public-host': { type: 'string' },
-          traces: { type: 'string' }, 'instructor-token': { type: 'string' },
+          traces: { type: 'string' }, 'instructor-token': { type: 'string' }, 'require-typ': { type: 'boolean' },
         },
       });
     } catch (error) {
@@ -93,6 +95,7 @@ The lab CA (trust it with curl --cacert) is at <http URL>/lab/ca.pem, and in DIR
       ...(v.issuer === undefined ? {} : { issuer: v.issuer }),
       ...(v.data === undefined ? {} : { dataDir: v.data }),
       ...(audPolicy === undefined ? {} : { audiencePolicy: audPolicy }),
+      ...(v['require-typ'] === true ? { requireExplicitTyp: true } : {}),
       ...(v['trust-proxy'] === undefined ? {} : { trustProxy: v['trust-proxy'].split(',').map((a) => a.trim()).filter((a) => a !== '') }),
       ...(v.clients === undefined ? {} : { clients: await readClients(v.clients) }),
       ...(v['registration-token'] === undefined ? {} : { registrationToken: v['registration-token'] }),

@@ -26,7 +26,7 @@ async function introspect(l: Lab, token: unknown): Promise<Record<string, unknow
 }
 
 async function grantFor(l: Lab, client: GrantClient, user: string): Promise<TokenAnswer> {
-  return expectNoThrow(() => requestTokenWithJwtGrant({ tokenEndpoint: l.urls.token, user, ...client }), 'RFC 7523 §2.1', 'the token request must get an answer from the lab');
+  return expectNoThrow(() => requestTokenWithJwtGrant({ tokenEndpoint: l.urls.token, issuer: l.issuer, user, ...client }), 'RFC 7523 §2.1', 'the token request must get an answer from the lab');
 }
 
 describe('requestTokenWithJwtGrant: the RFC 7523 §2.1 JWT grant, end to end', () => {
@@ -57,7 +57,7 @@ describe('requestTokenWithJwtGrant: the RFC 7523 §2.1 JWT grant, end to end', (
     const payload = trace?.request.jwts?.assertion?.payload ?? {};
     expectRule(payload.iss, client.clientId, 'RFC 7523 §3 (1)', 'iss is who vouches for the user: here the client itself, with its registered key');
     expectRule(payload.sub, 'alice', 'RFC 7523 §3 (2)(A)', 'sub is the resource owner; for a client assertion it would be the client_id, for the grant it is not');
-    expectTrue([l.urls.token, l.issuer].includes(String(payload.aud)), 'RFC 7523 §3 (3)', 'aud identifies the authorization server: its token endpoint URL (or its issuer)', payload.aud);
+    expectRule(payload.aud, l.issuer, 'RFC 7523 §3 (3); draft-ietf-oauth-rfc7523bis-11 §4', 'aud is the issuer identifier: the value every server accepts and the only one the draft allows');
     const now = Math.floor(Date.now() / 1000);
     expectTrue(typeof payload.exp === 'number' && payload.exp > now, 'RFC 7523 §3 (4)', 'exp is a NumericDate in the future', payload.exp);
     expectTrue(typeof payload.jti === 'string' && payload.jti.length > 0, 'RFC 7523 §3 (7)', 'jti identifies this assertion so it cannot be replayed', payload.jti);

@@ -9,7 +9,7 @@
  * client_secret_basic (RFC 6749 §2.3.1).
  *
  * Build and send that request:
- * - the grant JWT: iss = the client_id, sub = the lab user, aud = the token endpoint URL, iat = now,
+ * - the grant JWT: iss = the client_id, sub = the lab user, aud = the issuer identifier, iat = now,
  *   exp a few minutes later, and a fresh jti for each assertion (RFC 7523 §3 (3), (4), (7));
  *   sign it with the client's private JWK (`signCompactJws` from the lib does the JWS part);
  * - POST to the token endpoint, application/x-www-form-urlencoded:
@@ -24,8 +24,10 @@ import { encodeClientSecretBasic, signCompactJws, type JwkRecord } from '@client
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 export interface JwtGrantRequest {
-  /** The token endpoint URL; also the grant's audience. */
+  /** The token endpoint URL, where the request goes. */
   tokenEndpoint: string;
+  /** The authorization server's issuer identifier (RFC 8414 §2): the grant's audience. */
+  issuer: string;
   clientId: string;
   clientSecret: string;
   /** The client's private signing key (a JWK with d and kid); its public half is in the client's registered jwks. */

@@ -7,11 +7,12 @@
  * There is no resource owner and no `assertion` parameter here.
  *
  * Build and send that request:
- * - the client assertion: iss = sub = client_id, aud = the token endpoint URL, iat = now, exp a few
- *   minutes later, a fresh jti; signed with the client's private JWK (`signCompactJws`). Leave the
- *   header's typ out, or set it to 'client-authentication+jwt' (CLIENT_AUTHENTICATION_JWT_TYPE in the
- *   lib): the lab refuses typ "JWT" on a client assertion, because a JWT typed for another use (an
- *   ID token, a grant) must not pass as one;
+ * - the client assertion: iss = sub = client_id, aud = the issuer identifier (the one value every
+ *   server accepts, and the only one draft-ietf-oauth-rfc7523bis-11 §4 allows), iat = now, exp a few
+ *   minutes later, a fresh jti; signed with the client's private JWK (`signCompactJws`). The header's
+ *   typ may be left out; the draft recommends 'client-authentication+jwt'
+ *   (CLIENT_AUTHENTICATION_JWT_TYPE in the lib). The lab also takes typ "JWT", but refuses any other
+ *   explicit type (dpop+jwt, at+jwt …), since a JWT typed for another use must not pass as one;
  * - POST to the token endpoint, application/x-www-form-urlencoded: grant_type=client_credentials,
  *   client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer,
  *   client_assertion=<the JWT> (RFC 7523 §2.2; OpenID Connect Core §9), and scope when one is given;
@@ -25,6 +26,8 @@ export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-typ
 
 export interface PrivateKeyJwtRequest {
   tokenEndpoint: string;
+  /** The authorization server's issuer identifier (RFC 8414 §2): the assertion's audience. */
+  issuer: string;
   clientId: string;
   /** The client's private signing key (a JWK with d and kid), whose public half the client registered. */
   signingKey: JwkRecord;

@@ -38,12 +38,12 @@ describe('requestTokenWithMtls: client_credentials with tls_client_auth, end to 
       'the token is bound to the certificate presented in the handshake (cnf with its SHA-256 thumbprint)');
   });
 
-  it('returns the refusal of a certificate for another name as the server sent it (401 invalid_client)', async () => {
+  it('returns the refusal of a certificate for another name as the server sent it (400 invalid_client: no HTTP authentication scheme fits a certificate, RFC 9110 §15.5.2)', async () => {
     const l = lab();
     const clientId = await registerTlsClient(l, 'mtls-two.lab.example');
     const stranger = await l.issueClientCertificate({ subject: '/O=client-auth-lab/CN=stranger', san: [{ type: 'dNSName', value: 'stranger.lab.example' }] });
     const answer = await send({ metadataUrl: l.urls.metadata, clientId, certificatePem: stranger.certificatePem, privateKeyPem: stranger.privateKeyPem, caPem: l.caCertificatePem });
-    expectRule({ status: answer.status, error: answer.body.error }, { status: 401, error: 'invalid_client' }, 'RFC 6749 §5.2; RFC 8705 §2.1.2',
+    expectRule({ status: answer.status, error: answer.body.error }, { status: 400, error: 'invalid_client' }, 'RFC 6749 §5.2; RFC 8705 §2.1.2',
       `a certificate without the registered SAN does not authenticate the client, and the answer is resolved, not thrown\nThe lab's trace:\n${traceOf(l, clientId)}`);
   });
 

@@ -83,7 +83,7 @@ describe('private_key_jwt by hand', () => {
       'RFC 7591 §3.1', 'register the client at the lab');
     expectTokenResponse(run, traceOf(lab(), run.clientId), 'RFC 7523 §2.2', 'the first use of the assertion is accepted');
     const replay = await postForm(lab().urls.token, [['grant_type', 'client_credentials'], ['client_assertion_type', JWT_BEARER_CLIENT_ASSERTION_TYPE], ['client_assertion', run.assertion]]);
-    expect(replay.status, ruleMessage('RFC 7523 §3 (7)', 'the lab refuses the same assertion a second time', 401, replay.status)).toBe(401);
+    expect(replay.status, ruleMessage('RFC 7523 §3 (7)', 'the lab refuses the same assertion a second time', 400, replay.status)).toBe(400);
     expectRule(lab().lastTrace({ clientId: run.clientId })?.outcome.code, 'ERR_ASSERTION_REPLAYED', 'RFC 7523 §3 (7)', 'the refusal names the replayed jti');
   });
 });

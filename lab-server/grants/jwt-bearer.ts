@@ -38,7 +38,15 @@ export const jwtBearerGrant: GrantHandler = async (x, { client }, form) => {
   const trusted = ctx.config.trustedIssuers.find((t) => t.issuer === iss);
   let keys: Jwk[] | undefined;
   if (trusted !== undefined) keys = trusted.jwks.keys;
-  else if (iss === client.client_id && (client.jwks !== undefined || client.jwks_uri !== undefined)) keys = (await ctx.server.jwks.keysFor(client)).keys;
+  else if (client !== undefined && iss === client.client_id && (client.jwks !== undefined || client.jwks_uri !== undefined)) {
+    try {
+      keys = (await ctx.server.jwks.keysFor(client)).keys;
+    } catch (error) {
+      // RFC 7521 §4.1.1: a grant assertion that cannot be verified, for whatever reason, is invalid_grant.
+      const coded = error as CodedError;
+      log.fail('grant issuer keys', coded.message, 'RFC 7521 §4.1.1; RFC 7523 §3 (9)', { code: coded.code ?? 'ERR_JWKS_FETCH', error: 'invalid_grant' });
+    }
+  }
   log.require(keys !== undefined, 'grant issuer', 'RFC 7523 §3 (1)', { code: 'ERR_GRANT_ISSUER_UNKNOWN', error: 'invalid_grant' },
     trusted !== undefined ? `iss '${String(iss)}' is a trusted assertion issuer` : `iss is the client '${String(iss)}' itself, verified with its registered keys`,
     () => `iss ${JSON.stringify(iss)} is neither a trusted assertion issuer nor this client with registered keys`);
@@ -59,7 +67,11 @@ export const jwtBearerGrant: GrantHandler = async (x, { client }, form) => {
     `sub '${String(sub)}' is the resource owner (a lab user), not the client`,
     () => `sub ${JSON.stringify(sub)} is not a user this server knows (${ctx.config.users.map((u) => u.sub).join(', ')}); for this grant sub names the resource owner`);
 
-  const judgement = judgeAudience(aud, ctx.config.audiencePolicy, { issuer: ctx.config.issuer, endpoints: [ctx.server.tokenEndpoint, ...(ctx.server.mtlsTokenEndpoint === undefined ? [] : [ctx.server.mtlsTokenEndpoint])] });
+  const plainStringSpec = ctx.config.profile?.audienceAsStringSpec;
+  const judgement = judgeAudience(aud, ctx.config.audiencePolicy, {
+    issuer: ctx.config.issuer, endpoints: [ctx.server.tokenEndpoint, ...(ctx.server.mtlsTokenEndpoint === undefined ? [] : [ctx.server.mtlsTokenEndpoint])],
+    ...(plainStringSpec === undefined ? {} : { plainStringSpec }),
+  });
   log.require(judgement.accepted, 'grant aud', judgement.spec, { code: 'ERR_GRANT_ASSERTION_AUD', error: 'invalid_grant' }, judgement.detail, () => judgement.detail);
   const now = epochNow(x);
   log.require(typeof exp === 'number' && now < exp + TOLERANCE_SECONDS, 'grant exp', 'RFC 7523 §3 (4)', { code: 'ERR_GRANT_ASSERTION_EXPIRED', error: 'invalid_grant' },

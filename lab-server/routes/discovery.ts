@@ -16,14 +16,15 @@ export function serverMetadata(ctx: LabContext): Record<string, unknown> {
     ...(ctx.mtlsEndpoints === undefined ? {} : { mtlsEndpoints: ctx.mtlsEndpoints }),
     ...(profile === undefined ? {} : { profile }),
     grantTypes,
-    // Introspection authenticates resource servers, not clients (RFC 7662 §2.1): HTTP Basic only.
-    introspectionAuthMethods: ['client_secret_basic'],
   });
   // The implicit response type exists only to show that no client authentication happens there;
   // FAPI profiles forbid it (FAPI 1.0 Part 2 §5.2.2 (2), FAPI 2.0 Security Profile §5.3.1.2).
   metadata.response_types_supported = profile === undefined ? ['code', 'token'] : ['code'];
   metadata.response_modes_supported = profile === undefined ? ['query', 'fragment'] : ['query'];
-  delete metadata.introspection_endpoint_auth_signing_alg_values_supported;
+  // OIDC Discovery §3 REQUIRES these two; the lab's subjects are the same for every client, and its
+  // signing keys are those published at jwks_uri.
+  metadata.subject_types_supported = ['public'];
+  metadata.id_token_signing_alg_values_supported = [...new Set(ctx.jwks.keys.map((k) => k.alg).filter((a): a is string => typeof a === 'string'))];
   metadata.backchannel_user_code_parameter_supported = false;
   metadata.authorization_response_iss_parameter_supported = true;
   metadata.scopes_supported = ['openid', 'profile', 'read', 'write'];

@@ -1,11 +1,12 @@
 /**
- * Token introspection (RFC 7662). The caller is a protected resource, which authenticates itself
- * (§2.1) with credentials this server gave it; that looks like client authentication but is not, so
- * a client's credentials are refused here with an explanation.
+ * Token introspection (RFC 7662). The caller is a protected resource with credentials this server
+ * gave it, a registered client authenticating as at the token endpoint, or the bearer of an access
+ * token (§2.1); anyone else is refused with 401 and a challenge.
  */
 import { OAuthError, parseClientSecretBasic, secretsEqual, type BasicCredentials, type CodedError } from '@client-auth-lab/lib';
 import type { Exchange } from '../exchange.js';
 import { singleParameter } from '../form.js';
+import { authenticateCaller } from '../client-authentication.js';
 
 const CHALLENGE = 'Basic realm="client-auth-lab resource servers", charset="UTF-8"';
 
@@ -14,40 +15,67 @@ function refuse(x: Exchange, code: string, detail: string): never {
   throw new OAuthError('invalid_client', code, detail, { status: 401, spec: 'RFC 7662 §2.1', wwwAuthenticate: CHALLENGE });
 }
 
-export async function introspectionEndpoint(x: Exchange): Promise<void> {
-  const form = await x.form();
-  // No client authenticates here; a client assertion sent by mistake is still shown decoded.
-  if (typeof form.client_assertion === 'string') x.decodeJwt('client_assertion', form.client_assertion);
+const BEARER_CHALLENGE = 'Bearer realm="client-auth-lab introspection"';
+
+/**
+ * Who may ask (RFC 7662 §2.1): a configured resource server by HTTP Basic, a registered client that
+ * authenticates with its registered method (about tokens issued to it), or any caller presenting an
+ * active Bearer access token as its authorization. Returns the client_id a client caller may ask about.
+ */
+async function introspectionCaller(x: Exchange, form: Awaited<ReturnType<Exchange['form']>>): Promise<{ onlyClient?: string }> {
   const { log, ctx } = x;
   const authorization = x.req.headers.authorization;
-  if (authorization === undefined || !/^basic\s/i.test(authorization)) {
-    const clientLike = ['client_secret', 'client_assertion', 'client_id'].filter((p) => form[p] !== undefined);
-    refuse(x, 'ERR_RESOURCE_SERVER_UNAUTHENTICATED', clientLike.length > 0
-      ? `the request carries client credentials (${clientLike.join(', ')}); introspection authenticates the resource server, not a client: use the resource server's Basic credentials`
-      : 'introspection needs the resource server\'s credentials in an HTTP Basic Authorization header');
+  if (authorization !== undefined && /^bearer\s/i.test(authorization)) {
+    const presented = authorization.replace(/^bearer\s+/i, '').trim();
+    const record = ctx.store.tokens.get(presented);
+    const now = Math.floor(ctx.config.now() / 1000);
+    if (record === undefined || record.kind !== 'access_token' || record.revoked === true || record.exp <= now) {
+      log.checks.push({ name: 'caller', passed: false, detail: 'the Bearer access token is unknown, revoked or expired', spec: 'RFC 7662 §2.1; RFC 6750 §3.1' });
+      throw new OAuthError('invalid_token', 'ERR_INTROSPECTION_TOKEN_INVALID', 'the Bearer access token presented as the caller\'s authorization is not active',
+        { status: 401, spec: 'RFC 7662 §2.1; RFC 6750 §3.1', wwwAuthenticate: `${BEARER_CHALLENGE}, error="invalid_token"` });
+    }
+    log.pass('caller', `authorized by an active Bearer access token of client '${record.client_id}'`, 'RFC 7662 §2.1');
+    return {};
   }
-  let credentials: BasicCredentials;
-  try {
-    credentials = parseClientSecretBasic(authorization as string);
-  } catch (error) {
-    refuse(x, (error as CodedError).code, (error as CodedError).message);
+  if (authorization !== undefined && /^basic\s/i.test(authorization)) {
+    let credentials: BasicCredentials | undefined;
+    try {
+      credentials = parseClientSecretBasic(authorization);
+    } catch (error) {
+      refuse(x, (error as CodedError).code, (error as CodedError).message);
+    }
+    const resourceServer = ctx.config.resourceServers.find((rs) => rs.id === credentials?.clientId);
+    if (resourceServer !== undefined) {
+      if (!secretsEqual(credentials.clientSecret, resourceServer.secret)) refuse(x, 'ERR_RESOURCE_SERVER_UNKNOWN', `no resource server '${credentials.clientId}' with that secret`);
+      log.pass('resource server', `resource server '${credentials.clientId}' authenticated`, 'RFC 7662 §2.1');
+      return {};
+    }
   }
-  const resourceServer = ctx.config.resourceServers.find((rs) => rs.id === credentials.clientId);
-  if (resourceServer === undefined || !secretsEqual(credentials.clientSecret, resourceServer.secret)) {
-    const asClient = ctx.findClient(credentials.clientId) !== undefined;
-    refuse(x, 'ERR_RESOURCE_SERVER_UNKNOWN', asClient
-      ? `'${credentials.clientId}' is a client, not a resource server: introspection is for protected resources (RFC 7662 §2.1)`
-      : `no resource server '${credentials.clientId}' with that secret`);
+  const hasCredentials = authorization !== undefined || x.certificate !== undefined
+    || ['client_secret', 'client_assertion', 'client_assertion_type'].some((p) => form[p] !== undefined);
+  if (!hasCredentials) {
+    refuse(x, 'ERR_INTROSPECTION_UNAUTHENTICATED', 'introspection needs a caller: a resource server or a client with its registered credentials, or a Bearer access token');
   }
-  log.pass('resource server', `resource server '${credentials.clientId}' authenticated (this is not client authentication)`, 'RFC 7662 §2.1');
+  const caller = await authenticateCaller(x, form);
+  if (caller.method === 'none') refuse(x, 'ERR_INTROSPECTION_PUBLIC_CLIENT', `client '${caller.client.client_id}' is a public client: it proves nothing and may not introspect`);
+  log.pass('caller', `client '${caller.client.client_id}' authenticated with ${caller.method}: it may introspect tokens issued to it`, 'RFC 7662 §2.1');
+  return { onlyClient: caller.client.client_id };
+}
+
+export async function introspectionEndpoint(x: Exchange): Promise<void> {
+  const form = await x.form();
+  const { log, ctx } = x;
+  const { onlyClient } = await introspectionCaller(x, form);
   x.clientId = undefined;
   const token = singleParameter(form, 'token');
   log.require(token !== undefined, 'token present', 'RFC 7662 §2.1', { code: 'ERR_TOKEN_MISSING', error: 'invalid_request' },
     'the token parameter is present', () => 'the introspection request has no token parameter');
   const record = ctx.store.tokens.get(token as string);
   const now = Math.floor(ctx.config.now() / 1000);
-  const active = record !== undefined && record.revoked !== true && record.exp > now;
-  const why = record === undefined ? 'unknown' : record.revoked === true ? 'revoked' : record.exp <= now ? 'expired' : 'active';
+  // A client learns only about its own tokens; another's token is answered as inactive (RFC 7662 §2.2).
+  const foreign = record !== undefined && onlyClient !== undefined && record.client_id !== onlyClient;
+  const active = record !== undefined && !foreign && record.revoked !== true && record.exp > now;
+  const why = record === undefined ? 'unknown' : foreign ? 'issued to another client (answered as inactive)' : record.revoked === true ? 'revoked' : record.exp <= now ? 'expired' : 'active';
   log.pass('token state', `the token is ${why}`, 'RFC 7662 §2.2');
   if (!active || record === undefined) {
     // RFC 7662 §2.2: an inactive token reveals nothing else.

@@ -51,8 +51,8 @@ export function newClient(metadata: ClientMetadata, now: number, clientId = rand
   const client: StoredClient = { ...metadata, client_id: clientId, client_id_issued_at: now };
   const method = client.token_endpoint_auth_method ?? 'client_secret_basic';
   if (methodNeedsSecret(method)) {
-    // 32 random bytes: 256 bits, enough for HS256 keys too (RFC 7518 §3.2).
-    client.client_secret = secret ?? randomBytes(32).toString('base64url');
+    // 64 random bytes (86 characters): a key at least as long as HS512's hash, so every HS-n is sound (RFC 7518 §3.2; OIDC Core §16.19).
+    client.client_secret = secret ?? randomBytes(64).toString('base64url');
     client.client_secret_expires_at = 0;
   }
   return client;

@@ -15,9 +15,9 @@ export async function revocationEndpoint(x: Exchange): Promise<void> {
   log.require(token !== undefined, 'token present', 'RFC 7009 §2.1', { code: 'ERR_TOKEN_MISSING', error: 'invalid_request' },
     'the token parameter is present', () => 'the revocation request has no token parameter');
   const hint = singleParameter(form, 'token_type_hint');
-  log.require(hint === undefined || hint === 'access_token' || hint === 'refresh_token', 'token_type_hint', 'RFC 7009 §2.2.1',
-    { code: 'ERR_TOKEN_TYPE_HINT', error: 'unsupported_token_type' },
-    hint === undefined ? 'no token_type_hint' : `token_type_hint ${hint}`, () => `token_type_hint '${String(hint)}' is not one this server revokes (access_token, refresh_token)`);
+  // RFC 7009 §2.1: a hint the server does not know is ignored, and the token is looked up all the same.
+  log.pass('token_type_hint', hint === undefined ? 'no token_type_hint'
+    : hint === 'access_token' || hint === 'refresh_token' ? `token_type_hint ${hint}` : `token_type_hint '${hint}' is not one this server knows: ignored, the token is looked up anyway`, 'RFC 7009 §2.1');
   const record = ctx.store.tokens.get(token as string);
   if (record === undefined) {
     // RFC 7009 §2.2: an invalid token is not an error; the answer is the same 200.

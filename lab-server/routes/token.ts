@@ -3,15 +3,15 @@
  * (client type, registered grant_types), then the grant itself. Success is RFC 6749 §5.1 with
  * Cache-Control: no-store; failures are §5.2.
  */
-import { clientTypeOf, isGrantAllowedFor } from '@client-auth-lab/lib';
-import { authenticateCaller } from '../client-authentication.js';
+import { clientTypeOf, isGrantAllowedFor, OAuthError } from '@client-auth-lab/lib';
+import { authenticateCaller, type AuthenticatedCaller } from '../client-authentication.js';
 import type { Exchange } from '../exchange.js';
-import { singleParameter } from '../form.js';
+import { singleParameter, type FormParameters } from '../form.js';
 import { GRANT_HANDLERS, SUPPORTED_GRANT_TYPES } from '../grants/index.js';
 
 export async function tokenEndpoint(x: Exchange): Promise<void> {
   const form = await x.form();
-  const caller = await authenticateCaller(x, form);
+  const caller = isUnauthenticatedJwtBearer(x, form) ? identifyJwtBearerClient(x, form) : await authenticateCaller(x, form);
   const { log } = x;
   const grantType = singleParameter(form, 'grant_type');
   log.require(grantType !== undefined, 'grant_type present', 'RFC 6749 §4.1.3; RFC 6749 §5.2', { code: 'ERR_GRANT_TYPE_MISSING', error: 'invalid_request' },
@@ -30,4 +30,27 @@ export async function tokenEndpoint(x: Exchange): Promise<void> {
     () => `the client is not authorized to use ${String(grantType)}: its registered grant_types are ${registered.join(', ')}`);
   const response = await (handler as NonNullable<typeof handler>)(x, caller, form);
   x.sendNoStore(200, response);
+}
+
+const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/** A jwt-bearer grant request with a client_id and no client credentials of any kind. */
+function isUnauthenticatedJwtBearer(x: Exchange, form: FormParameters): boolean {
+  return singleParameter(form, 'grant_type') === JWT_BEARER_GRANT && typeof form.client_id === 'string'
+    && x.req.headers.authorization === undefined && x.certificate === undefined
+    && form.client_secret === undefined && form.client_assertion === undefined && form.client_assertion_type === undefined;
+}
+
+/** RFC 7521 §4.1; RFC 7523 §2.1: client authentication is optional with a JWT grant; the client_id names the client. */
+function identifyJwtBearerClient(x: Exchange, form: FormParameters): AuthenticatedCaller {
+  const clientId = form.client_id as string;
+  const client = x.ctx.findClient(clientId);
+  x.clientId = clientId;
+  if (client === undefined) {
+    x.log.checks.push({ name: 'client known', passed: false, detail: `no client is registered with client_id '${clientId}'`, spec: 'RFC 6749 §5.2' });
+    throw new OAuthError('invalid_client', 'ERR_CLIENT_UNKNOWN', `no client is registered with client_id '${clientId}'`, { spec: 'RFC 6749 §5.2', wwwAuthenticate: 'Basic realm="client-auth-lab", charset="UTF-8"' });
+  }
+  x.log.pass('client authentication', `client '${clientId}' is identified by client_id and not authenticated: client authentication is optional with a JWT authorization grant`, 'RFC 7521 §4.1; RFC 7523 §2.1');
+  x.method = 'none';
+  return { client, method: 'none', checks: [] };
 }

@@ -1,10 +1,13 @@
 /**
  * Which `aud` values a client assertion may carry.
  *
- * - `interop`: the issuer identifier, the token endpoint URL or the URL of the endpoint being called,
- *   as a string or as any member of an array (RFC 7523 §3 (3), OIDC Core §9, CIBA Core §7.1).
- * - `strict`: the issuer identifier as the one and only value, a string
- *   (draft-ietf-oauth-rfc7523bis §4, FAPI 2.0 Security Profile §5.3.2.1).
+ * - `interop`: the issuer identifier, the token endpoint URL (plain or its mutual-TLS alias) or the URL
+ *   of the endpoint being called, as a string or as one member of an array (RFC 7523 §3 (3), OIDC Core
+ *   §9, CIBA Core §7.1). Never the URL of some other endpoint. The other members of an accepted array
+ *   are reported: they are the audience-injection risk that the strict policy closes.
+ * - `strict`: the issuer identifier as the one and only value, a string or a one-member array
+ *   (draft-ietf-oauth-rfc7523bis-11 §4). A profile may narrow it to a plain string (FAPI 2.0 Security
+ *   Profile §5.3.2.1 (8)).
  *
  * Values are compared as plain strings, with no normalisation (RFC 7523 §3 (3), RFC 3986 §6.2.1).
  */
@@ -15,35 +18,50 @@ export interface AudienceJudgement {
   /** Plain-language reason, used as the check's detail or the error description. */
   detail: string;
   spec: string;
+  /** Members of an accepted array that name something else: whoever they name could replay the assertion here. */
+  otherMembers?: string[];
 }
 
 export interface AudienceTargets {
   issuer: string;
   /** The token endpoint URL(s) and the URL of the endpoint being called. */
   endpoints: readonly string[];
+  /** Set by a profile that allows only a plain string (FAPI 2.0 Security Profile §5.3.2.1 (8)), with its clause. */
+  plainStringSpec?: string;
 }
 
-const STRICT_SPEC = 'draft-ietf-oauth-rfc7523bis §4; FAPI 2.0 Security Profile §5.3.2.1';
+const STRICT_SPEC = 'draft-ietf-oauth-rfc7523bis-11 §4';
 const INTEROP_SPEC = 'RFC 7523 §3 (3); CIBA Core §7.1';
+export const AUDIENCE_INJECTION_SPEC = 'draft-ietf-oauth-rfc7523bis-11 §4 (audience injection)';
 
 export function judgeAudience(aud: unknown, policy: AudiencePolicy, targets: AudienceTargets): AudienceJudgement {
   if (aud === undefined) {
     return { accepted: false, detail: 'the assertion has no aud claim; aud is required', spec: 'RFC 7523 §3 (3)' };
   }
   if (policy === 'strict') {
-    if (typeof aud !== 'string') {
+    const plain = targets.plainStringSpec;
+    const spec = plain === undefined ? STRICT_SPEC : `${STRICT_SPEC}; ${plain}`;
+    if (plain !== undefined && typeof aud !== 'string') {
       return {
         accepted: false,
-        detail: `aud ${JSON.stringify(aud)} is not a single string; the strict audience policy requires the issuer identifier '${targets.issuer}' as the sole value`,
-        spec: STRICT_SPEC,
+        detail: `aud ${JSON.stringify(aud)} is not a plain string; this profile requires the issuer identifier '${targets.issuer}' as a single string value`,
+        spec: plain,
       };
     }
-    return aud === targets.issuer
-      ? { accepted: true, detail: `aud is the issuer identifier '${aud}'`, spec: STRICT_SPEC }
+    const sole = typeof aud === 'string' ? aud : Array.isArray(aud) && aud.length === 1 && typeof aud[0] === 'string' ? (aud[0] as string) : undefined;
+    if (sole === undefined) {
+      return {
+        accepted: false,
+        detail: `aud ${JSON.stringify(aud)} is not a single value; the strict audience policy requires the issuer identifier '${targets.issuer}' as the sole value (a string or a one-member array)`,
+        spec,
+      };
+    }
+    return sole === targets.issuer
+      ? { accepted: true, detail: `aud is the issuer identifier '${sole}'${typeof aud === 'string' ? '' : ' (a one-member array)'}`, spec }
       : {
           accepted: false,
-          detail: `aud '${aud}' is not the issuer identifier '${targets.issuer}' (strict audience policy)`,
-          spec: STRICT_SPEC,
+          detail: `aud '${sole}' is not the issuer identifier '${targets.issuer}' (strict audience policy)`,
+          spec,
         };
   }
   const values = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : undefined;
@@ -56,11 +74,15 @@ export function judgeAudience(aud: unknown, policy: AudiencePolicy, targets: Aud
   }
   const accepted = [targets.issuer, ...targets.endpoints];
   const match = (values as string[]).find((v) => accepted.includes(v));
-  return match !== undefined
-    ? { accepted: true, detail: `aud contains '${match}', which identifies this server`, spec: INTEROP_SPEC }
-    : {
-        accepted: false,
-        detail: `aud ${JSON.stringify(aud)} names none of this server's identifiers: ${accepted.map((a) => `'${a}'`).join(', ')}`,
-        spec: INTEROP_SPEC,
-      };
+  if (match === undefined) {
+    return {
+      accepted: false,
+      detail: `aud ${JSON.stringify(aud)} names none of the identifiers this endpoint accepts: ${accepted.map((a) => `'${a}'`).join(', ')}`,
+      spec: INTEROP_SPEC,
+    };
+  }
+  const others = (values as string[]).filter((v) => v !== match);
+  return others.length === 0
+    ? { accepted: true, detail: `aud ${typeof aud === 'string' ? 'is' : 'contains only'} '${match}', which identifies this server`, spec: INTEROP_SPEC }
+    : { accepted: true, detail: `aud contains '${match}', which identifies this server`, spec: INTEROP_SPEC, otherMembers: others };
 }

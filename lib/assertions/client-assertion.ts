@@ -8,8 +8,8 @@ import type { CheckLog } from '../checks.js';
 import { CodedError } from '../errors.js';
 import type { AuthorizationServerContext, ClientAuthRequest, RegisteredClient } from '../client-auth/types.js';
 import { decodeCompactJwt, type DecodedJwt } from './compact-jwt.js';
-import { isAsymmetricAlgorithm, isHmacAlgorithm, type AsymmetricAlgorithm } from './algorithms.js';
-import { judgeAudience } from './audience.js';
+import { isAsymmetricAlgorithm, isHmacAlgorithm, type AsymmetricAlgorithm, type HmacAlgorithm } from './algorithms.js';
+import { AUDIENCE_INJECTION_SPEC, judgeAudience } from './audience.js';
 import { keySizeInBits, publicKeyFromJwk, selectVerificationKeys } from './keys.js';
 import { verifyAsymmetricSignatureAsync, verifyHmacSignature } from './signature.js';
 import { checkFapiClientAuthentication } from '../profiles/fapi.js';
@@ -20,7 +20,34 @@ export const JWT_BEARER_CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-as
 export const CLIENT_AUTHENTICATION_JWT_TYPE = 'client-authentication+jwt';
 
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
-export const DEFAULT_MAX_ASSERTION_LIFETIME_SECONDS = 300;
+/** One hour, inclusive: the lifetime common client libraries (Authlib among them) give their assertions. */
+export const DEFAULT_MAX_ASSERTION_LIFETIME_SECONDS = 3600;
+
+/**
+ * The `typ` values a client assertion may carry: none at all, the generic `JWT` (RFC 7519 §5.1), or the
+ * explicit type of draft-ietf-oauth-rfc7523bis-11 §4. Compared case-insensitively, with or without the
+ * `application/` prefix (RFC 7515 §4.1.9). With `requireExplicit`, only the explicit type passes.
+ */
+export type TypJudgement = { accepted: true; detail: string } | { accepted: false; detail: string; code: string };
+
+export function judgeAssertionTyp(typ: unknown, requireExplicit = false): TypJudgement {
+  const media = typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : undefined;
+  if (media === CLIENT_AUTHENTICATION_JWT_TYPE) return { accepted: true, detail: `typ is ${String(typ)}, the explicit type of a client assertion` };
+  if (requireExplicit) {
+    return {
+      accepted: false,
+      code: 'ERR_ASSERTION_TYP_REQUIRED',
+      detail: `typ ${typ === undefined ? 'is absent' : JSON.stringify(typ)}; this server is configured to require typ '${CLIENT_AUTHENTICATION_JWT_TYPE}' (an option the draft allows but does not recommend)`,
+    };
+  }
+  if (typ === undefined) return { accepted: true, detail: 'no typ header (allowed: rejecting untyped assertions is NOT RECOMMENDED)' };
+  if (media === 'jwt') return { accepted: true, detail: `typ is ${String(typ)}, the generic JWT type (allowed)` };
+  return {
+    accepted: false,
+    code: 'ERR_ASSERTION_TYP',
+    detail: `typ ${JSON.stringify(typ)} marks a different kind of JWT; a client assertion may carry no typ, 'JWT' or '${CLIENT_AUTHENTICATION_JWT_TYPE}'`,
+  };
+}
 
 /** Header parameters that would let the sender choose the verification key; never honoured (RFC 8725 §3.10). */
 const KEY_CARRYING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
@@ -95,12 +122,10 @@ export async function verifyClientAssertion(
       `${String(alg)} is allowed by ${server.profile.title}`,
       () => violation?.detail ?? '');
   }
-  const typ = header.typ;
-  log.require(typ === undefined || (typeof typ === 'string' && typ.toLowerCase().replace(/^application\//, '') === CLIENT_AUTHENTICATION_JWT_TYPE),
-    'typ', 'draft-ietf-oauth-rfc7523bis §5; RFC 8725 §3.11',
-    { code: 'ERR_ASSERTION_TYP' },
-    typ === undefined ? 'no typ header (allowed)' : `typ is ${String(typ)}`,
-    () => `typ ${JSON.stringify(typ)} marks a different kind of JWT; a client assertion may only be typed '${CLIENT_AUTHENTICATION_JWT_TYPE}' or carry no typ`);
+  const typJudgement = judgeAssertionTyp(header.typ, server.requireExplicitTyp === true);
+  log.require(typJudgement.accepted, 'typ', 'draft-ietf-oauth-rfc7523bis-11 §4; RFC 7519 §5.1; RFC 8725 §3.11',
+    { code: typJudgement.accepted ? 'ERR_ASSERTION_TYP' : typJudgement.code },
+    typJudgement.detail, () => typJudgement.detail);
   log.require(header.crit === undefined, 'crit', 'RFC 7515 §4.1.11',
     { code: 'ERR_ASSERTION_CRIT' },
     'no crit header',
@@ -127,11 +152,16 @@ export async function verifyClientAssertion(
     { code: 'ERR_ASSERTION_SUB' },
     `sub is the client_id '${client.client_id}'`,
     () => `sub ${JSON.stringify(sub)} is not the client_id '${client.client_id}'; for client authentication the subject MUST be the client_id`);
-  const policy = server.audiencePolicy;
-  const endpoints = [server.tokenEndpoint, server.mtlsTokenEndpoint, request.endpointUrl, ...(server.otherAudiences ?? [])]
-    .filter((u): u is string => typeof u === 'string');
-  const judgement = judgeAudience(aud, policy, { issuer: server.issuer, endpoints: [...new Set(endpoints)] });
+  // Interop: the issuer, the token endpoint (plain and mTLS alias) and the endpoint being called; never another endpoint.
+  const endpoints = [server.tokenEndpoint, server.mtlsTokenEndpoint, request.endpointUrl].filter((u): u is string => typeof u === 'string');
+  const plainStringSpec = server.profile?.audienceAsStringSpec;
+  const judgement = judgeAudience(aud, server.audiencePolicy, {
+    issuer: server.issuer, endpoints: [...new Set(endpoints)], ...(plainStringSpec === undefined ? {} : { plainStringSpec }),
+  });
   log.require(judgement.accepted, 'aud', judgement.spec, { code: 'ERR_ASSERTION_AUD' }, judgement.detail, () => judgement.detail);
+  if (judgement.otherMembers !== undefined) {
+    log.pass('aud other members', `aud also names ${judgement.otherMembers.map((m) => `'${m}'`).join(', ')}: an audience-injection risk (whoever those name could present this assertion here), accepted in interop mode and closed by the strict policy`, AUDIENCE_INJECTION_SPEC);
+  }
 
   log.require(typeof exp === 'number' && Number.isFinite(exp), 'exp present', 'RFC 7523 §3 (4)',
     { code: exp === undefined ? 'ERR_ASSERTION_EXP_MISSING' : 'ERR_ASSERTION_CLAIM_TYPE' },
@@ -163,6 +193,7 @@ export async function verifyClientAssertion(
       () => `iat ${isoOf(iat as number)} is ${(iat as number) - now} s in the future (tolerance ${futureLimit} s)`);
   }
   const lifetime = expiry - (typeof iat === 'number' ? iat : now);
+  // Inclusive: an assertion made to live exactly the maximum (an hour by default) passes.
   log.require(lifetime <= maxLifetime, 'lifetime', 'RFC 7523 §3 (4): the AS may limit how far in the future exp is',
     { code: 'ERR_ASSERTION_LIFETIME' },
     `lifetime ${lifetime} s is within the ${maxLifetime} s allowed`,
@@ -198,7 +229,14 @@ async function verifyHmacAssertionSignature(
     { code: 'ERR_CLIENT_SECRET_EXPIRED' },
     expiresAt === 0 ? 'the client secret does not expire' : `the client secret is valid until ${isoOf(expiresAt)}`,
     () => `the client secret expired at ${isoOf(expiresAt)}`);
-  const valid = verifyHmacSignature(decoded.header.alg as 'HS256', secret as string, decoded.signingInput, decoded.signature);
+  const alg = decoded.header.alg as HmacAlgorithm;
+  const needed = Number(alg.slice(2));
+  const bits = Buffer.byteLength(secret as string, 'utf8') * 8;
+  log.require(bits >= needed, 'secret length', 'RFC 7518 §3.2; OIDC Core §16.19',
+    { code: 'ERR_CLIENT_SECRET_TOO_SHORT' },
+    `the client secret has ${bits} bits, at least the ${needed} ${alg} needs`,
+    () => `a key of the same size as the hash output (${needed} bits) or larger MUST be used with ${alg}; this client secret has only ${bits} bits`);
+  const valid = verifyHmacSignature(alg, secret as string, decoded.signingInput, decoded.signature);
   log.require(valid, 'signature', 'RFC 7515 §5.2; RFC 7518 §3.2',
     { code: 'ERR_ASSERTION_SIGNATURE' },
     `the ${String(decoded.header.alg)} MAC verifies with the client secret`,

@@ -6,7 +6,7 @@
 import { CheckLog } from '../checks.js';
 import { OAuthError } from '../errors.js';
 import { checkFapiClientAuthentication } from '../profiles/fapi.js';
-import { detectClientAuthentication, METHODS_BY_MECHANISM } from './detect.js';
+import { detectClientAuthentication, METHODS_BY_MECHANISM, type PresentedMechanism } from './detect.js';
 import {
   verifyClientSecretBasic,
   verifyClientSecretJwt,
@@ -59,11 +59,7 @@ async function authenticate(request: ClientAuthRequest, findClient: ClientLookup
   log.pass('client known', `client '${client.client_id}' is registered${client.client_name ? ` (${client.client_name})` : ''}`);
 
   const method = registeredMethodOf(client);
-  const acceptable = METHODS_BY_MECHANISM[presentation.mechanism];
-  log.require(acceptable.includes(method), 'registered method', 'OIDC Dynamic Client Registration §2; RFC 7591 §2',
-    { code: 'ERR_METHOD_NOT_REGISTERED' },
-    `the client registered ${method}${client.token_endpoint_auth_method === undefined ? ' (the default)' : ''}, which this request uses`,
-    () => mismatchExplanation(method, presentation.mechanism, client.token_endpoint_auth_method === undefined));
+  const used = methodUsed(method, presentation.mechanism, server, client, log);
 
   if (server.profile !== undefined) {
     const [violation] = checkFapiClientAuthentication(server.profile, { method });
@@ -72,7 +68,7 @@ async function authenticate(request: ClientAuthRequest, findClient: ClientLookup
       `${method} is allowed by ${server.profile.title}`, () => violation?.detail ?? '');
   }
 
-  switch (method) {
+  switch (used) {
     case 'client_secret_basic':
       return verifyClientSecretBasic(request, client, server, log, presentation.basic);
     case 'client_secret_post':
@@ -90,6 +86,40 @@ async function authenticate(request: ClientAuthRequest, findClient: ClientLookup
   }
 }
 
+/** Where holding a client to its registered method comes from: the lab's own policy, except at CIBA's endpoint. */
+const REGISTERED_METHOD_SPEC = 'lab policy; RFC 7591 §2 (token_endpoint_auth_method); CIBA Core §7.1';
+/** RFC 6749 §2.3.1: a server MUST support Basic for clients issued a password, and MAY take the secret in the body. */
+const SECRET_TRANSPORT_SPEC = 'RFC 6749 §2.3.1';
+
+/**
+ * Which method's verifier runs: the registered one when the request presents it, or the one the request
+ * does present where a rule lets it stand in. Records the check either way, and refuses any other mismatch.
+ */
+function methodUsed(
+  method: TokenEndpointAuthMethod, mechanism: PresentedMechanism, server: AuthorizationServerContext, client: RegisteredClient, log: CheckLog,
+): TokenEndpointAuthMethod {
+  const defaulted = client.token_endpoint_auth_method === undefined;
+  const registered = `the client registered ${method}${defaulted ? ' (the default)' : ''}`;
+  if (METHODS_BY_MECHANISM[mechanism].includes(method)) {
+    log.pass('registered method', `${registered}, which this request uses`, REGISTERED_METHOD_SPEC);
+    return method;
+  }
+  const secretTransports = ['client_secret_basic', 'client_secret_post'];
+  if (secretTransports.includes(method) && secretTransports.includes(mechanism)) {
+    const other = mechanism as 'client_secret_basic' | 'client_secret_post';
+    log.require(server.audiencePolicy === 'interop', 'registered method', server.audiencePolicy === 'interop' ? SECRET_TRANSPORT_SPEC : REGISTERED_METHOD_SPEC,
+      { code: 'ERR_METHOD_NOT_REGISTERED' },
+      `${registered} and sends its secret as ${other}: in interop mode either transport of a client secret is accepted, since a server MUST support HTTP Basic for clients issued a password and MAY accept the secret in the body; the secret is checked all the same`,
+      () => `${mismatchExplanation(method, mechanism, defaulted)}; strict mode holds a client to the transport it registered`);
+    return other;
+  }
+  if (method === 'none' && mechanism === 'tls_client_certificate') {
+    log.pass('registered method', `${registered}: a public client that presents a TLS client certificate is identified by client_id alone; the certificate authenticates nothing${client.tls_client_certificate_bound_access_tokens === true ? ', but its access tokens are bound to it' : ''}`, 'RFC 8705 §4');
+    return 'none';
+  }
+  return log.fail('registered method', mismatchExplanation(method, mechanism, defaulted), REGISTERED_METHOD_SPEC, { code: 'ERR_METHOD_NOT_REGISTERED' });
+}
+
 const MECHANISM_WORDS: Record<string, string> = {
   client_secret_basic: 'an HTTP Basic Authorization header',
   client_secret_post: 'client_secret in the request body',
@@ -100,6 +130,7 @@ const MECHANISM_WORDS: Record<string, string> = {
 
 function mismatchExplanation(method: TokenEndpointAuthMethod, mechanism: keyof typeof METHODS_BY_MECHANISM, defaulted: boolean): string {
   const registered = `the client registered ${method}${defaulted ? ' (the default when token_endpoint_auth_method is omitted)' : ''}`;
+  // The lab's own policy: the registered method is the one it verifies (CIBA Core §7.1 requires that at the backchannel endpoint).
   const hint = (method === 'tls_client_auth' || method === 'self_signed_tls_client_auth') && mechanism === 'client_id_only'
     ? '; no client certificate reached the server: call the mutual-TLS endpoint with the certificate'
     : '';

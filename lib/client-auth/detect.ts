@@ -54,11 +54,15 @@ export function detectClientAuthentication(request: ClientAuthRequest, log: Chec
   if (isBasicAuthorization(authorization)) presented.push('client_secret_basic');
   if (body.client_secret !== undefined) presented.push('client_secret_post');
   if (body.client_assertion !== undefined || body.client_assertion_type !== undefined) presented.push('client_assertion');
-  if (presented.includes('client_secret_basic')) log.wwwAuthenticate = BASIC_CHALLENGE;
+  // RFC 9110 §15.5.2: a 401 names a scheme. Basic fits a Basic attempt and a request with no credentials at
+  // all; for a secret in the body, an assertion or a certificate no HTTP scheme fits, so those answer 400.
+  if (presented.includes('client_secret_basic') || (presented.length === 0 && request.clientCertificate === undefined)) log.wwwAuthenticate = BASIC_CHALLENGE;
 
   if (presented.length > 1) {
+    // RFC 7521 §4.2.1: an assertion beside other credentials is an invalid_client; other pairs are a malformed request.
+    const withAssertion = presented.includes('client_assertion');
     log.fail('one mechanism', `the request uses ${presented.join(' and ')} at once; a client MUST NOT use more than one authentication method in a request`,
-      'RFC 6749 §2.3', { code: 'ERR_MULTIPLE_MECHANISMS', error: 'invalid_request' });
+      withAssertion ? 'RFC 6749 §2.3; RFC 7521 §4.2.1' : 'RFC 6749 §2.3', { code: 'ERR_MULTIPLE_MECHANISMS', error: withAssertion ? 'invalid_client' : 'invalid_request' });
   }
 
   const clientIdParameter = body.client_id;
@@ -101,8 +105,8 @@ export function detectClientAuthentication(request: ClientAuthRequest, log: Chec
       { code: 'ERR_ASSERTION_SUB' },
       `a client assertion (JWT) claiming to be client '${String(claimed)}'`,
       () => 'the client assertion names no client: its sub (and iss) claim is missing or not a string');
-    requireSameClientId(log, clientIdParameter, claimed as string, "the assertion's sub");
-    if (typeof iss === 'string' && clientIdParameter !== undefined) requireSameClientId(log, clientIdParameter, iss, "the assertion's iss");
+    requireSameClientId(log, clientIdParameter, claimed as string, "the assertion's sub", 'invalid_client');
+    if (typeof iss === 'string' && clientIdParameter !== undefined) requireSameClientId(log, clientIdParameter, iss, "the assertion's iss", 'invalid_client');
     return { mechanism, clientId: claimed as string, assertion };
   }
   if (typeof clientIdParameter !== 'string' || clientIdParameter.length === 0) {
@@ -119,10 +123,11 @@ export function detectClientAuthentication(request: ClientAuthRequest, log: Chec
   return { mechanism: 'client_id_only', clientId: clientIdParameter };
 }
 
-function requireSameClientId(log: CheckLog, parameter: string | undefined, claimed: string, what: string): void {
+function requireSameClientId(log: CheckLog, parameter: string | undefined, claimed: string, what: string, error: 'invalid_request' | 'invalid_client' = 'invalid_request'): void {
   if (parameter === undefined) return;
-  log.require(parameter === claimed, 'client_id agrees', 'RFC 6749 §2.3.1; RFC 7521 §4.2',
-    { code: 'ERR_CLIENT_ID_MISMATCH', error: 'invalid_request' },
+  // RFC 7521 §4.2.1: a client_id that does not name the assertion's client is invalid_client.
+  log.require(parameter === claimed, 'client_id agrees', error === 'invalid_client' ? 'RFC 7521 §4.2.1' : 'RFC 6749 §2.3.1',
+    { code: 'ERR_CLIENT_ID_MISMATCH', error },
     `the client_id parameter matches ${what}`,
     () => `the client_id parameter '${parameter}' does not match ${what} '${claimed}'`);
 }

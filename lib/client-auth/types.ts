@@ -95,9 +95,13 @@ export interface AuthorizationServerContext {
   /** Token endpoint URL, and its mutual-TLS alias if any (RFC 8705 §5). */
   tokenEndpoint: string;
   mtlsTokenEndpoint?: string;
-  /** Other endpoint URLs a client assertion may name under the interop policy (CIBA Core §7.1). */
-  otherAudiences?: readonly string[];
+  /**
+   * The server's mode, named after its audience rule. `interop` (the default) also lets a client that
+   * registered one secret transport use the other (RFC 6749 §2.3.1); `strict` requires the registered one.
+   */
   audiencePolicy: AudiencePolicy;
+  /** Refuse client assertions without typ client-authentication+jwt (draft-ietf-oauth-rfc7523bis-11 §4 allows it; off by default). */
+  requireExplicitTyp?: boolean;
   clock: Clock;
   replayStore: ReplayStore;
   /** Resolves a client's jwks or jwks_uri to keys. */
@@ -106,7 +110,7 @@ export interface AuthorizationServerContext {
   trustAnchors?: readonly Uint8Array[];
   /** Seconds of clock skew allowed on exp, nbf and iat (default 30). */
   clockToleranceSeconds?: number;
-  /** The longest an assertion may live, exp minus iat (or minus now), in seconds (default 300). */
+  /** The longest an assertion may live, exp minus iat (or minus now), in seconds, inclusive (default 3600). */
   maxAssertionLifetimeSeconds?: number;
   /** A FAPI profile whose client-authentication rules apply on top (methods, algorithms, key sizes). */
   profile?: FapiProfile;

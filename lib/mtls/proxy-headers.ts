@@ -57,8 +57,8 @@ export function isFoldedHeaderValue(value: string): boolean {
 
 const STANDARD_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-function derFromBase64(text: string, what: string, spec: string): Uint8Array {
-  if (!STANDARD_BASE64.test(text) || text.length % 4 !== 0 || text.length === 0) {
+function derFromBase64(text: string, what: string, spec: string, paddingOptional = false): Uint8Array {
+  if (!STANDARD_BASE64.test(text) || (text.length % 4 !== 0 && !(paddingOptional && text.length % 4 !== 1 && !text.includes('='))) || text.length === 0) {
     throw new CodedError('ERR_PROXY_HEADER_ENCODING', `${what} is not padded standard Base64 (RFC 4648 §4)`, spec);
   }
   const der = new Uint8Array(Buffer.from(text, 'base64'));
@@ -97,7 +97,8 @@ function byteSequence(item: string, what: string): Uint8Array {
     const hint = trimmed.startsWith('-----BEGIN') || /^[A-Za-z0-9+/]/.test(trimmed) ? ' (PEM or bare Base64 was sent; wrap the DER Base64 in colons)' : '';
     throw new CodedError('ERR_PROXY_HEADER_FORMAT', `${what} must be a Structured Field Byte Sequence, ':' BASE64(DER) ':'${hint}`, 'RFC 9440 §2.1; RFC 8941 §3.3.5');
   }
-  return derFromBase64(trimmed.slice(1, end), what, 'RFC 8941 §3.3.5');
+  // RFC 8941 §3.3.5: padding may be omitted in a Byte Sequence, and parsers accept it either way.
+  return derFromBase64(trimmed.slice(1, end), what, 'RFC 8941 §3.3.5', true);
 }
 
 /** Reads `Client-Cert` (RFC 9440 §2.1). Returns undefined when the header is absent. */

@@ -22,6 +22,8 @@ export interface FapiProfile {
   /** Set when the profile requires an audience policy. */
   audiencePolicy?: AudiencePolicy;
   audienceSpec?: string;
+  /** Set when aud must be a plain string, not even a one-member array: the clause that says so. */
+  audienceAsStringSpec?: string;
   /** iat/nbf this many seconds in the future must be accepted … */
   futureSkewAcceptSeconds?: number;
   /** … and more than this many seconds must be rejected. */
@@ -34,16 +36,17 @@ const MTLS_METHODS: readonly TokenEndpointAuthMethod[] = ['tls_client_auth', 'se
 export const FAPI_PROFILES: Readonly<Record<FapiProfileName, FapiProfile>> = {
   'fapi1-part1': {
     name: 'fapi1-part1',
-    title: 'FAPI 1.0 Part 1 (read-only)',
-    methods: [...MTLS_METHODS, 'client_secret_jwt', 'private_key_jwt'],
-    methodsSpec: 'FAPI 1.0 Part 1 §5.2.2 (4)',
+    title: 'FAPI 1.0 Part 1: Baseline',
+    // §5.2.2 (2): public clients are allowed (identified by client_id); (4): how confidential ones authenticate.
+    methods: [...MTLS_METHODS, 'client_secret_jwt', 'private_key_jwt', 'none'],
+    methodsSpec: 'FAPI 1.0 Part 1 §5.2.2 (2), (4)',
     minRsaBits: 2048,
     minEcBits: 160,
     keySizeSpec: 'FAPI 1.0 Part 1 §5.2.2 (5), (6)',
   },
   'fapi1-part2': {
     name: 'fapi1-part2',
-    title: 'FAPI 1.0 Part 2 (read and write)',
+    title: 'FAPI 1.0 Part 2: Advanced',
     methods: [...MTLS_METHODS, 'private_key_jwt'],
     methodsSpec: 'FAPI 1.0 Part 2 §5.2.2 (14)',
     algorithms: ['PS256', 'ES256'],
@@ -56,17 +59,18 @@ export const FAPI_PROFILES: Readonly<Record<FapiProfileName, FapiProfile>> = {
     name: 'fapi2',
     title: 'FAPI 2.0 Security Profile',
     methods: [...MTLS_METHODS, 'private_key_jwt'],
-    methodsSpec: 'FAPI 2.0 Security Profile §5.3.2.1',
+    methodsSpec: 'FAPI 2.0 Security Profile §5.3.2.1 (3), (6)',
     algorithms: ['PS256', 'ES256', 'EdDSA', 'Ed25519'],
     algorithmsSpec: 'FAPI 2.0 Security Profile §5.4.1',
     minRsaBits: 2048,
     minEcBits: 224,
     keySizeSpec: 'FAPI 2.0 Security Profile §5.4',
     audiencePolicy: 'strict',
-    audienceSpec: 'FAPI 2.0 Security Profile §5.3.2.1',
+    audienceSpec: 'FAPI 2.0 Security Profile §5.3.2.1 (8)',
+    audienceAsStringSpec: 'FAPI 2.0 Security Profile §5.3.2.1 (8)',
     futureSkewAcceptSeconds: 10,
     futureSkewRejectSeconds: 60,
-    skewSpec: 'FAPI 2.0 Security Profile §5.3.2.1',
+    skewSpec: 'FAPI 2.0 Security Profile §5.3.2.1 (13)',
   },
 };
 

@@ -7,7 +7,7 @@
  *
  * - `iss` and `sub`: both the client_id (§3 (1), (2));
  * - `aud`: identifies the authorization server, here its token endpoint URL (§3 (3));
- * - `exp`: a short lifetime after `iat` (§3 (4)); the lab refuses more than 300 s;
+ * - `exp`: a short lifetime after `iat` (§3 (4)); the lab refuses more than 3,600 s by default, and a minute or two is plenty;
  * - `iat`: now, in seconds since the epoch (§3 (6));
  * - `jti`: unique per assertion, so the server can refuse a replay (§3 (7)).
  *

@@ -13,7 +13,7 @@
  *    certificate check (rejectUnauthorized: false): the client must know it talks to the real server.
  * 3. The body is application/x-www-form-urlencoded: grant_type=client_credentials and client_id
  *    (RFC 8705 §2.1: client_id is required, since nothing else in the request names the client).
- * 4. Resolve with the status and the parsed JSON body, whatever the status: a refusal (401
+ * 4. Resolve with the status and the parsed JSON body, whatever the status: a refusal (400
  *    invalid_client) is an answer to show, not an exception. Reject only when there is no answer
  *    (the connection or the TLS handshake failed).
  */

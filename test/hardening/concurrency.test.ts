@@ -28,7 +28,7 @@ describe('concurrency', () => {
     const answers = await Promise.all(Array.from({ length: 40 }, () => lab.request(lab.urls.token, { form })));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     const refusals = answers.filter((a) => a.status !== 200);
-    expect(new Set(refusals.map((a) => `${a.status} ${a.body.error}`))).toEqual(new Set(['401 invalid_client']));
+    expect(new Set(refusals.map((a) => `${a.status} ${a.body.error}`))).toEqual(new Set(['400 invalid_client']));
     expect(lab.traces({ clientId: client_id }).filter((t) => t.outcome.code === 'ERR_ASSERTION_REPLAYED')).toHaveLength(39);
   });
 

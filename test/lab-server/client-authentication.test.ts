@@ -50,11 +50,12 @@ describe('client_secret_basic (RFC 6749 §2.3.1)', () => {
     expect(trace.outcome).toMatchObject({ ok: false, error: 'invalid_client', code: 'ERR_CLIENT_SECRET_MISMATCH' });
     expect(failedCheck(trace)?.spec).toBeDefined();
   });
-  it('rejects the secret in the body because the client registered Basic', async () => {
+  it('accepts the secret in the body from a client registered for Basic in interop mode, naming the registered method in the trace (RFC 6749 §2.3.1)', async () => {
     const answer = await postForm(token, { grant_type: 'client_credentials', client_id: basicClient.client_id, client_secret: basicClient.client_secret });
-    expect(answer.status).toBe(401);
-    expect(answer.headers['www-authenticate']).toBeUndefined();
-    expect(traceOf(server, answer).outcome.code).toBe('ERR_METHOD_NOT_REGISTERED');
+    expect(answer.status).toBe(200);
+    const check = traceOf(server, answer).checks.find((c) => c.name === 'registered method');
+    expect(check).toMatchObject({ passed: true, spec: 'RFC 6749 §2.3.1' });
+    expect(check?.detail).toContain('registered client_secret_basic');
   });
   it('rejects an unknown client because no such client_id is registered', async () => {
     const answer = await postForm(token, { grant_type: 'client_credentials' }, { headers: { authorization: basic('nobody', 'x') } });
@@ -72,9 +73,9 @@ describe('client_secret_post (RFC 6749 §2.3.1)', () => {
     expect(JSON.stringify(trace)).not.toContain(postClient.client_secret);
     expect(JSON.stringify(trace)).not.toContain(answer.body.access_token);
   });
-  it('rejects a wrong secret because it does not match, with 401 and no Basic challenge', async () => {
+  it('rejects a wrong secret because it does not match, with 400 since no HTTP scheme fits a body secret (RFC 9110 §15.5.2)', async () => {
     const answer = await postForm(token, { grant_type: 'client_credentials', client_id: postClient.client_id, client_secret: 'nope' });
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('invalid_client');
     expect(answer.headers['www-authenticate']).toBeUndefined();
   });
@@ -113,19 +114,19 @@ describe('client_secret_jwt (RFC 7523 §2.2)', () => {
     const values = { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion };
     expect((await postForm(token, values)).status).toBe(200);
     const again = await postForm(token, values);
-    expect(again.status).toBe(401);
+    expect(again.status).toBe(400);
     expect(traceOf(server, again).outcome.code).toBe('ERR_ASSERTION_REPLAYED');
   });
   it('rejects HS384 because the client registered HS256', async () => {
     const assertion = await signJwt(assertionClaims(jwtClient.client_id, token), 'HS384', jwtClient.client_secret as string);
     const answer = await postForm(token, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     expect(traceOf(server, answer).outcome.code).toBe('ERR_ASSERTION_ALG_NOT_REGISTERED');
   });
   it('rejects a MAC made with the wrong secret because the signature does not verify', async () => {
     const assertion = await signJwt(assertionClaims(jwtClient.client_id, token), 'HS256', 'x'.repeat(43));
     const answer = await postForm(token, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     expect(traceOf(server, answer).outcome.code).toBe('ERR_ASSERTION_SIGNATURE');
   });
 });
@@ -143,24 +144,24 @@ describe('private_key_jwt (RFC 7523 §2.2)', () => {
   it('rejects an expired assertion because exp has passed', async () => {
     const past = Math.floor(Date.now() / 1000) - 600;
     const answer = await send(assertionClaims(keyClient.client_id, token, { iat: past - 60, exp: past }));
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     expect(traceOf(server, answer).outcome.code).toBe('ERR_ASSERTION_EXPIRED');
   });
   it('rejects a foreign aud because the assertion is not meant for this server', async () => {
     const answer = await send(assertionClaims(keyClient.client_id, 'https://other.example/token'));
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     expect(traceOf(server, answer).outcome.code).toBe('ERR_ASSERTION_AUD');
   });
   it('rejects an assertion without jti because this server requires one', async () => {
     const answer = await send(assertionClaims(keyClient.client_id, token, { jti: undefined }));
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     expect(traceOf(server, answer).outcome.code).toBe('ERR_ASSERTION_JTI_MISSING');
   });
   it('rejects a signature by another key because no registered key verifies it', async () => {
     const other = ecKey('client-key');
     const assertion = await signJwt(assertionClaims(keyClient.client_id, token), 'ES256', other.privateKey, { kid: 'client-key' });
     const answer = await postForm(token, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     expect(traceOf(server, answer).outcome.error).toBe('invalid_client');
   });
   it('rejects a malformed client_assertion because it is not a JWT', async () => {

@@ -171,6 +171,25 @@ describe('jwt-bearer grant (RFC 7523 §2.1)', () => {
     const answer = await grant(assertionClaims(bearerClient.client_id, token, { sub: 'alice', iat: past, exp: past + 60 }));
     expect(traceOf(server, answer).outcome.code).toBe('ERR_GRANT_ASSERTION_EXPIRED');
   });
+  it('accepts the grant with client_id and no client authentication, which is optional here (RFC 7521 §4.1)', async () => {
+    const answer = await postForm(token, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: bearerClient.client_id,
+      assertion: await signJwt(assertionClaims(bearerClient.client_id, token, { sub: 'alice' }), 'ES256', bearerKey.privateKey, { kid: 'bearer' }),
+    });
+    expect(answer.status).toBe(200);
+    expect(traceOf(server, answer).checks.find((c) => c.name === 'client authentication')?.spec).toBe('RFC 7521 §4.1; RFC 7523 §2.1');
+  });
+  it('rejects a grant assertion whose issuer keys cannot be fetched with invalid_grant (RFC 7521 §4.1.1)', async () => {
+    const key = ecKey('unfetchable');
+    const client = await register(server, { token_endpoint_auth_method: 'client_secret_post', jwks_uri: 'http://127.0.0.1:9/jwks', grant_types: ['urn:ietf:params:oauth:grant-type:jwt-bearer'] });
+    const answer = await postForm(token, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', client_id: client.client_id, client_secret: client.client_secret,
+      assertion: await signJwt(assertionClaims(client.client_id, token, { sub: 'alice' }), 'ES256', key.privateKey, { kid: 'unfetchable' }),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('invalid_grant');
+    expect(traceOf(server, answer).outcome.code).toBe('ERR_JWKS_FETCH');
+  });
 });
 
 describe('device authorization (RFC 8628)', () => {
@@ -195,7 +214,7 @@ describe('device authorization (RFC 8628)', () => {
   });
   it('authenticates confidential clients at the device endpoint too (RFC 8628 §3.1)', async () => {
     const answer = await postForm(`${server.httpUrl}/device_authorization`, { client_id: webClient.client_id, client_secret: 'wrong' });
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     expect(traceOf(server, answer).endpoint).toBe('device_authorization');
   });
 });
@@ -238,6 +257,11 @@ describe('revocation (RFC 7009)', () => {
     const introspection = await postForm(`${server.httpUrl}/introspect`, { token: issued.body.access_token }, { headers: { authorization: rs } });
     expect(introspection.body.active).toBe(false);
   });
+  it('ignores a token_type_hint it does not know (RFC 7009 §2.1)', async () => {
+    const answer = await postForm(`${server.httpUrl}/revoke`, { token: 'unknown', token_type_hint: 'id_token' }, { headers: webAuth() });
+    expect(answer.status).toBe(200);
+    expect(traceOf(server, answer).checks.find((c) => c.name === 'token_type_hint')?.passed).toBe(true);
+  });
   it('answers 200 for an unknown token (RFC 7009 §2.2)', async () => {
     expect((await postForm(`${server.httpUrl}/revoke`, { token: 'unknown' }, { headers: webAuth() })).status).toBe(200);
   });
@@ -262,15 +286,32 @@ describe('introspection (RFC 7662) authenticates the resource server, not a clie
     expect(answer.body).toMatchObject({ active: true, client_id: bearerClient.client_id, sub: 'alice', token_type: 'Bearer', iss: server.issuer });
     expect(answer.headers['cache-control']).toBe('no-store');
   });
-  it('rejects a client\'s credentials because introspection is for resource servers', async () => {
-    const answer = await postForm(`${server.httpUrl}/introspect`, { token: 'x' }, { headers: webAuth() });
-    expect(answer.status).toBe(401);
-    expect(answer.body.error_description).toContain('is a client, not a resource server');
+  it('accepts a registered client with its registered method, which learns only of its own tokens (RFC 7662 §2.1)', async () => {
+    const issued = await postForm(token, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: await signJwt(assertionClaims(bearerClient.client_id, token, { sub: 'alice' }), 'ES256', bearerKey.privateKey, { kid: 'bearer' }), client_id: bearerClient.client_id, client_secret: bearerClient.client_secret });
+    const own = await postForm(`${server.httpUrl}/introspect`, { token: issued.body.access_token, client_id: bearerClient.client_id, client_secret: bearerClient.client_secret });
+    expect(own.body).toMatchObject({ active: true, client_id: bearerClient.client_id });
+    const foreign = await postForm(`${server.httpUrl}/introspect`, { token: issued.body.access_token }, { headers: webAuth() });
+    expect(foreign.status).toBe(200);
+    expect(foreign.body).toEqual({ active: false });
   });
-  it('rejects client_secret in the body with an explanation', async () => {
-    const answer = await postForm(`${server.httpUrl}/introspect`, { token: 'x', client_id: webClient.client_id, client_secret: 'y' });
+  it('accepts a Bearer access token as the caller\'s authorization (RFC 7662 §2.1)', async () => {
+    const issued = await postForm(token, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: await signJwt(assertionClaims(bearerClient.client_id, token, { sub: 'alice' }), 'ES256', bearerKey.privateKey, { kid: 'bearer' }), client_id: bearerClient.client_id, client_secret: bearerClient.client_secret });
+    const answer = await postForm(`${server.httpUrl}/introspect`, { token: issued.body.access_token }, { headers: { authorization: `Bearer ${issued.body.access_token}` } });
+    expect(answer.body).toMatchObject({ active: true });
+    const bad = await postForm(`${server.httpUrl}/introspect`, { token: 'x' }, { headers: { authorization: 'Bearer not-a-token' } });
+    expect(bad.status).toBe(401);
+    expect(bad.headers['www-authenticate']).toMatch(/^Bearer /);
+  });
+  it('rejects a caller without credentials with 401 and a challenge', async () => {
+    const answer = await postForm(`${server.httpUrl}/introspect`, { token: 'x' });
     expect(answer.status).toBe(401);
-    expect(answer.body.error_description).toContain('not a client');
+    expect(answer.headers['www-authenticate']).toMatch(/^Basic /);
+    expect(answer.body.error).toBe('invalid_client');
+  });
+  it('rejects a wrong client secret in the body with invalid_client', async () => {
+    const answer = await postForm(`${server.httpUrl}/introspect`, { token: 'x', client_id: webClient.client_id, client_secret: 'y' });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('invalid_client');
   });
 });
 

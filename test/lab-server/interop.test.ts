@@ -62,6 +62,6 @@ describe('oauth4webapi interoperability', () => {
   });
   it('reports a wrong client_secret_post secret as invalid_client', async () => {
     const registered = await register(server, { token_endpoint_auth_method: 'client_secret_post', grant_types: ['client_credentials'] });
-    await expect(clientCredentials({ client_id: registered.client_id }, oauth.ClientSecretPost('wrong'))).rejects.toMatchObject({ status: 401, error: 'invalid_client' });
+    await expect(clientCredentials({ client_id: registered.client_id }, oauth.ClientSecretPost('wrong'))).rejects.toMatchObject({ status: 400, error: 'invalid_client' });
   });
 });

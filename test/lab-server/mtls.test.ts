@@ -78,13 +78,13 @@ describe('tls_client_auth over the mutual-TLS listener (RFC 8705 §2.1)', () => 
   });
   it('rejects a CA-issued certificate for another name because the registered SAN does not match', async () => {
     const answer = await tokenRequest(pkiClient.client_id, otherPkiCert);
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('invalid_client');
     expect(traceOf(server, answer).outcome.code).toBe('ERR_CERTIFICATE_MISMATCH');
   });
   it('rejects a self-signed certificate because it does not chain to a trust anchor', async () => {
     const answer = await tokenRequest(pkiClient.client_id, own);
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     expect(traceOf(server, answer).outcome.code).toBe('ERR_CERTIFICATE_CHAIN');
   });
   it('rejects a request without a certificate because nothing proves the client', async () => {
@@ -109,12 +109,12 @@ describe('self_signed_tls_client_auth (RFC 8705 §2.2)', () => {
   });
   it('rejects another self-signed certificate with the same subject because its thumbprint is not registered', async () => {
     const answer = await tokenRequest(selfClient.client_id, stranger);
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     expect(traceOf(server, answer).outcome.code).toBe('ERR_CERTIFICATE_NOT_REGISTERED');
   });
   it('rejects a CA-issued certificate because only the registered one counts', async () => {
     const answer = await tokenRequest(selfClient.client_id, pkiCert);
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
   });
 });
 

@@ -83,7 +83,7 @@ describe('--data: state survives a restart', () => {
       expect((await postForm(`${second.httpUrl}/token`, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: fresh })).status).toBe(200);
       // The replay store persisted too: the assertion used before the restart is still spent.
       const replay = await postForm(`${second.httpUrl}/token`, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
-      expect(replay.status).toBe(401);
+      expect(replay.status).toBe(400);
       const resource = await request(`${second.httpUrl}/resource`, { headers: { authorization: `Bearer ${issued.body.access_token}` } });
       expect(resource.status).toBe(200);
       const client = await request(secretClient.registration_client_uri, { headers: { authorization: `Bearer ${secretClient.registration_access_token}` } });

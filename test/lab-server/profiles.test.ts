@@ -42,7 +42,7 @@ describe('FAPI 2.0 at the token endpoint', () => {
   it('rejects aud = token endpoint because FAPI 2.0 forces the strict audience policy', async () => {
     const assertion = await signJwt(assertionClaims(keyClient.client_id, `${server.httpUrl}/token`), 'ES256', key.privateKey, { kid: 'k1' });
     const answer = await postForm(`${server.httpUrl}/token`, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     expect(traceOf(server, answer).outcome.code).toBe('ERR_ASSERTION_AUD');
   });
 });

@@ -18,13 +18,13 @@ beforeAll(async () => {
 afterAll(() => Promise.all([server.stop(), fapi.stop(), workshop.stop()]));
 
 describe('dynamic client registration (RFC 7591)', () => {
-  it('accepts a client_secret_basic client and issues a 256-bit secret', async () => {
+  it('accepts a client_secret_basic client and issues a 64-octet secret (RFC 7518 §3.2)', async () => {
     const answer = await registerAt(server, { client_name: 'demo', grant_types: ['client_credentials'] });
     expect(answer.status).toBe(201);
     expect(answer.headers['cache-control']).toBe('no-store');
     expect(answer.body).toMatchObject({
       client_id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
-      client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      client_secret: expect.stringMatching(/^[A-Za-z0-9_-]{86}$/),
       client_secret_expires_at: 0,
       token_endpoint_auth_method: 'client_secret_basic',
       client_id_issued_at: expect.any(Number),

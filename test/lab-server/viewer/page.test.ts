@@ -79,7 +79,7 @@ describe.runIf(missing === undefined || isCI)('trace viewer in Chromium', () => 
     good = await tokenRequest();
     expect(good.status).toBe(200);
     bad = await tokenRequest({ aud: 'https://somewhere-else.example/token', note: HOSTILE_CLAIM });
-    expect(bad.status).toBe(401);
+    expect(bad.status).toBe(400);
     expect(bad.body.error).toBe('invalid_client');
     await row(bad).waitFor(WAIT);
     await row(good).waitFor(WAIT);
@@ -102,7 +102,7 @@ describe.runIf(missing === undefined || isCI)('trace viewer in Chromium', () => 
     expect(await detail.locator('tr.fail a').first().getAttribute('href')).toBe('https://www.rfc-editor.org/rfc/rfc7523.html#section-3');
     const svg = detail.locator('pre.lab-trace-diagram[data-rendered="true"] svg');
     await svg.waitFor(WAIT);
-    expect(await svg.textContent()).toContain('401 invalid_client');
+    expect(await svg.textContent()).toContain('400 invalid_client');
     expect(await detail.innerText()).toMatch(/exp\s+\d+ = \d{4}-\d\d-\d\dT[\d:]+Z, in (59|60) s/);
     await page.screenshot({ path: join(artifacts, 'detail.png') });
     // The whole detail, for reading: grow the window to the content's height.

@@ -53,7 +53,7 @@ describe('renderTraceHtml', () => {
     expect(html).toContain('<tr class="fail">');
     expect(html.match(/<tr class="(pass|fail)">/g)).toHaveLength(refused.checks.length);
     expect(html).toContain('method <code>private_key_jwt</code> <span class="muted">(presented)</span>');
-    expect(html).toContain('<code>HTTP 401</code>');
+    expect(html).toContain('<code>HTTP 400</code>');
   });
 
   it('shows JWT times as dates and relative to the request ("expired 3 min ago")', () => {
@@ -125,7 +125,7 @@ describe('the sequence diagram', () => {
       '  participant AS as Authorization server',
       '  C->>AS: POST /token with private_key_jwt',
       `  Note over AS: ${refused.checks.length - 1} passed, exp failed`,
-      '  AS-->>C: 401 invalid_client',
+      '  AS-->>C: 400 invalid_client',
     ]);
     expect(traceSequenceDiagram(issued)).toContain('AS-->>C: 200 access token issued');
   });

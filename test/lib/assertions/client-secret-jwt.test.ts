@@ -11,6 +11,11 @@ describe('client_secret_jwt', () => {
     const result = await run(await sign(assertionClaims('csj'), alg, secret));
     expect(result.method).toBe('client_secret_jwt');
   });
+  it.each([['HS256', 32], ['HS384', 48], ['HS512', 64]] as const)('rejects %s with a secret one octet shorter than its hash because of RFC 7518 §3.2', async (alg, octets) => {
+    const short = 'x'.repeat(octets - 1);
+    const error = await rejection(run(await sign(assertionClaims('csj'), alg, short), { ...client, client_secret: short }));
+    expect(error).toMatchObject({ code: 'ERR_CLIENT_SECRET_TOO_SHORT', spec: 'RFC 7518 §3.2; OIDC Core §16.19' });
+  });
   it('rejects a MAC made with another secret', async () => {
     expect((await rejection(run(await sign(assertionClaims('csj'), 'HS256', 'not-the-secret-but-just-as-long-as-one')))).code).toBe('ERR_ASSERTION_SIGNATURE');
   });

@@ -37,10 +37,27 @@ describe('private_key_jwt', () => {
     expect((await authenticate(jwt, clientWith(key))).method).toBe('private_key_jwt');
   });
 
-  it('rejects another explicit typ because it marks a different kind of JWT', async () => {
+  it.each(['JWT', 'jwt', 'application/JWT', 'application/client-authentication+jwt', 'Client-Authentication+JWT'])('accepts typ %s (RFC 7519 §5.1; RFC 7515 §4.1.9)', async (typ) => {
     const key = keyFor('ES256');
-    const jwt = await sign(assertionClaims('pkj'), 'ES256', key.privateKey, { typ: 'at+jwt' });
+    const jwt = await sign(assertionClaims('pkj'), 'ES256', key.privateKey, { typ });
+    expect((await authenticate(jwt, clientWith(key))).method).toBe('private_key_jwt');
+  });
+
+  it.each(['at+jwt', 'dpop+jwt', 'oauth-authz-req+jwt', 'JOSE'])('rejects typ %s because it marks a different kind of JWT (RFC 8725 §3.11)', async (typ) => {
+    const key = keyFor('ES256');
+    const jwt = await sign(assertionClaims('pkj'), 'ES256', key.privateKey, { typ });
     expect((await rejection(authenticate(jwt, clientWith(key)))).code).toBe('ERR_ASSERTION_TYP');
+  });
+
+  it('rejects an untyped or JWT-typed assertion because the server opted in to requiring the explicit type', async () => {
+    const key = keyFor('ES256');
+    const server = serverContext({ requireExplicitTyp: true });
+    for (const header of [{}, { typ: 'JWT' }]) {
+      const jwt = await sign(assertionClaims('pkj'), 'ES256', key.privateKey, header);
+      expect((await rejection(authenticateClient(assertionRequest(jwt), { findClient: () => clientWith(key), server }))).code).toBe('ERR_ASSERTION_TYP_REQUIRED');
+    }
+    const typed = await sign(assertionClaims('pkj'), 'ES256', key.privateKey, { typ: 'client-authentication+jwt' });
+    expect((await authenticateClient(assertionRequest(typed), { findClient: () => clientWith(key), server })).method).toBe('private_key_jwt');
   });
 
   it('rejects a signature made with another key', async () => {
@@ -48,7 +65,7 @@ describe('private_key_jwt', () => {
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const jwt = await sign(assertionClaims('pkj'), 'ES256', other.privateKey, { kid: key.publicJwk.kid });
     const error = await rejection(authenticate(jwt, clientWith(key)));
-    expect(error).toMatchObject({ code: 'ERR_ASSERTION_SIGNATURE', error: 'invalid_client', status: 401 });
+    expect(error).toMatchObject({ code: 'ERR_ASSERTION_SIGNATURE', error: 'invalid_client', status: 400 });
   });
 
   it('rejects an assertion after the registered JWK was changed in place to another key, because a remembered key object is used only for unchanged members', async () => {
@@ -187,8 +204,8 @@ describe('client assertion claims (RFC 7523 §3)', () => {
     [{ nbf: 'soon' }, 'ERR_ASSERTION_CLAIM_TYPE'],
     [{ iat: 'now' }, 'ERR_ASSERTION_CLAIM_TYPE'],
     [{ iat: NOW + 31, exp: NOW + 90 }, 'ERR_ASSERTION_IAT_FUTURE'],
-    [{ iat: NOW, exp: NOW + 301 }, 'ERR_ASSERTION_LIFETIME'],
-    [{ iat: undefined, exp: NOW + 301 }, 'ERR_ASSERTION_LIFETIME'],
+    [{ iat: NOW, exp: NOW + 3601 }, 'ERR_ASSERTION_LIFETIME'],
+    [{ iat: undefined, exp: NOW + 3601 }, 'ERR_ASSERTION_LIFETIME'],
     [{ jti: undefined }, 'ERR_ASSERTION_JTI_MISSING'],
     [{ jti: '' }, 'ERR_ASSERTION_JTI_MISSING'],
     [{ jti: 42 }, 'ERR_ASSERTION_JTI_MISSING'],
@@ -231,8 +248,27 @@ describe('client assertion claims (RFC 7523 §3)', () => {
     expect(error.message).toBe(`aud '${TOKEN_ENDPOINT}' is not the issuer identifier '${ISSUER}' (strict audience policy)`);
   });
 
-  it('rejects an array aud under the strict policy, even one holding only the issuer', async () => {
-    expect((await rejection(withClaims({ aud: [ISSUER] }, serverContext({ audiencePolicy: 'strict' })))).code).toBe('ERR_ASSERTION_AUD');
+  it('accepts a one-member array holding the issuer under the strict policy (rfc7523bis-11 §4)', async () => {
+    expect((await withClaims({ aud: [ISSUER] }, serverContext({ audiencePolicy: 'strict' }))).method).toBe('private_key_jwt');
+  });
+
+  it('rejects a two-member array under the strict policy, even one holding the issuer', async () => {
+    expect((await rejection(withClaims({ aud: [ISSUER, TOKEN_ENDPOINT] }, serverContext({ audiencePolicy: 'strict' })))).code).toBe('ERR_ASSERTION_AUD');
+  });
+
+  it('accepts an assertion living exactly 3,600 s (the default maximum is inclusive)', async () => {
+    expect((await withClaims({ iat: NOW, exp: NOW + 3600 })).method).toBe('private_key_jwt');
+  });
+
+  it('marks the other members of an accepted interop array as an audience-injection risk', async () => {
+    const result = await withClaims({ aud: ['https://other.example', TOKEN_ENDPOINT] });
+    const risk = result.checks.find((c) => c.name === 'aud other members');
+    expect(risk?.detail).toContain("'https://other.example'");
+    expect(risk?.detail).toContain('audience-injection');
+  });
+
+  it("rejects another endpoint's URL under the interop policy (the revocation URL at the token endpoint)", async () => {
+    expect((await rejection(withClaims({ aud: 'https://as.example.com/revoke' }))).code).toBe('ERR_ASSERTION_AUD');
   });
 
   it('accepts exp up to the clock tolerance in the past', async () => {

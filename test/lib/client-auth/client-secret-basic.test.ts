@@ -108,11 +108,31 @@ describe('client_secret_basic', () => {
     expect(result.method).toBe('client_secret_basic');
   });
 
-  it('rejects Basic from a client registered for client_secret_post because the method must match', async () => {
+  it('accepts Basic from a client registered for client_secret_post in interop mode (RFC 6749 §2.3.1), naming the registered method', async () => {
+    const result = await authenticateClient(basic(encodeClientSecretBasic(client.client_id, secret)), {
+      findClient: () => ({ ...client, token_endpoint_auth_method: 'client_secret_post' }),
+      server: serverContext(),
+    });
+    expect(result.method).toBe('client_secret_basic');
+    const check = result.checks.find((c) => c.name === 'registered method');
+    expect(check).toMatchObject({ passed: true, spec: 'RFC 6749 §2.3.1' });
+    expect(check?.detail).toContain('registered client_secret_post');
+  });
+
+  it('rejects Basic from a client registered for client_secret_post in strict mode because the method must match', async () => {
     const error = await rejection(authenticateClient(basic(encodeClientSecretBasic(client.client_id, secret)), {
+      findClient: () => ({ ...client, token_endpoint_auth_method: 'client_secret_post' }),
+      server: serverContext({ audiencePolicy: 'strict' }),
+    }));
+    expect(error).toMatchObject({ code: 'ERR_METHOD_NOT_REGISTERED', error: 'invalid_client', status: 401 });
+  });
+
+  it('rejects a wrong secret sent by Basic for a client_secret_post client in interop mode, with a Basic challenge', async () => {
+    const error = await rejection(authenticateClient(basic(encodeClientSecretBasic(client.client_id, 'wrong')), {
       findClient: () => ({ ...client, token_endpoint_auth_method: 'client_secret_post' }),
       server: serverContext(),
     }));
-    expect(error.code).toBe('ERR_METHOD_NOT_REGISTERED');
+    expect(error).toMatchObject({ code: 'ERR_CLIENT_SECRET_MISMATCH', status: 401 });
+    expect(error.wwwAuthenticate).toMatch(/^Basic /);
   });
 });

@@ -29,9 +29,9 @@ describe('detectClientAuthentication', () => {
     expect(() => detectClientAuthentication({ headers: { authorization: basic }, body: { client_id: 'c1', client_secret: 'x' } }))
       .toThrow(expect.objectContaining({ code: 'ERR_MULTIPLE_MECHANISMS', error: 'invalid_request' }));
   });
-  it('rejects client_secret and client_assertion together', () => {
+  it('rejects client_secret and client_assertion together with invalid_client (RFC 7521 §4.2.1)', () => {
     expect(() => detectClientAuthentication({ headers: {}, body: { client_id: 'c1', client_secret: 'x', client_assertion: 'a.b.c', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' } }))
-      .toThrow(expect.objectContaining({ code: 'ERR_MULTIPLE_MECHANISMS' }));
+      .toThrow(expect.objectContaining({ code: 'ERR_MULTIPLE_MECHANISMS', error: 'invalid_client', spec: 'RFC 6749 §2.3; RFC 7521 §4.2.1' }));
   });
   it('rejects a client_id that differs from the Basic user name', () => {
     expect(() => detectClientAuthentication({ headers: { authorization: basic }, body: { client_id: 'c2' } }))
@@ -40,16 +40,16 @@ describe('detectClientAuthentication', () => {
   it("rejects a client_id that differs from the assertion's sub", async () => {
     const jwt = await sign(assertionClaims('c9'), 'ES256', keyFor('ES256').privateKey);
     expect(() => detectClientAuthentication(assertionRequest(jwt, { client_id: 'c8' })))
-      .toThrow(expect.objectContaining({ code: 'ERR_CLIENT_ID_MISMATCH' }));
+      .toThrow(expect.objectContaining({ code: 'ERR_CLIENT_ID_MISMATCH', error: 'invalid_client', spec: 'RFC 7521 §4.2.1' }));
   });
   it("rejects a client_id that differs from the assertion's iss", async () => {
     const jwt = await sign(assertionClaims('c9', { iss: 'c8' }), 'ES256', keyFor('ES256').privateKey);
     expect(() => detectClientAuthentication(assertionRequest(jwt, { client_id: 'c9' })))
-      .toThrow(expect.objectContaining({ code: 'ERR_CLIENT_ID_MISMATCH' }));
+      .toThrow(expect.objectContaining({ code: 'ERR_CLIENT_ID_MISMATCH', error: 'invalid_client' }));
   });
   it('rejects a request with no credentials and no client_id', () => {
     expect(() => detectClientAuthentication({ headers: {}, body: { grant_type: 'client_credentials' } }))
-      .toThrow(expect.objectContaining({ code: 'ERR_NO_CLIENT_AUTHENTICATION', error: 'invalid_client', status: 401 }));
+      .toThrow(expect.objectContaining({ code: 'ERR_NO_CLIENT_AUTHENTICATION', error: 'invalid_client', status: 401, wwwAuthenticate: expect.stringMatching(/^Basic /) }));
   });
   it('rejects a certificate without client_id because RFC 8705 §2 requires it', () => {
     expect(() => detectClientAuthentication({ headers: {}, body: {}, clientCertificate: new Uint8Array([0x30, 0]) }))
@@ -82,6 +82,12 @@ describe('none (public clients)', () => {
     }));
     expect(error.code).toBe('ERR_METHOD_NOT_REGISTERED');
     expect(error.message).toContain('client_secret_basic (the default');
+  });
+  it('accepts a public client that presents a TLS client certificate, identified by client_id alone (RFC 8705 §4)', async () => {
+    const result = await authenticateClient({ headers: {}, body: { client_id: 'spa' }, clientCertificate: new Uint8Array([0x30, 0]) }, { findClient: () => publicClient, server: serverContext() });
+    expect(result.method).toBe('none');
+    expect(result.checks.find((c) => c.name === 'registered method')?.spec).toBe('RFC 8705 §4');
+    expect(result.certificateThumbprint).toBeDefined();
   });
   it('tells a tls_client_auth client that no certificate reached the server', async () => {
     const error = await rejection(authenticateClient({ headers: {}, body: { client_id: 'm' } }, {

@@ -74,7 +74,7 @@ describe('tls_client_auth (RFC 8705 §2.1)', () => {
     ['tls_client_auth_san_email', 'ops@client.example.com'],
   ])('rejects a certificate whose %s does not match %s', async (field, value) => {
     const error = await rejection(run({ [field]: value }));
-    expect(error).toMatchObject({ code: 'ERR_CERTIFICATE_MISMATCH', error: 'invalid_client', status: 401 });
+    expect(error).toMatchObject({ code: 'ERR_CERTIFICATE_MISMATCH', error: 'invalid_client', status: 400 });
   });
 
   it('rejects a certificate issued by a CA the server does not trust', async () => {

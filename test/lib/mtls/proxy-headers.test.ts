@@ -61,6 +61,11 @@ describe('Client-Cert (RFC 9440)', () => {
   it('accepts a Structured Field Byte Sequence of the DER', () => {
     expect(x5tS256(parseClientCertHeader(formatClientCertHeader(der)) as Uint8Array)).toBe(RFC8705_APPENDIX_A_X5T_S256);
   });
+  it('accepts the byte sequence without = padding (RFC 8941 §3.3.5)', () => {
+    const unpadded = Buffer.from(der).toString('base64').replace(/=+$/, '');
+    expect(Buffer.from(der).toString('base64')).toMatch(/=$/);
+    expect(parseClientCertHeader(`:${unpadded}:`)).toEqual(der);
+  });
   it('ignores parameters after the byte sequence (RFC 8941 §3.1.2)', () => {
     expect(parseClientCertHeader(`${formatClientCertHeader(der)};note=1`)).toEqual(der);
   });
