@@ -239,9 +239,9 @@ export function escapeAttributeValue(value: string): string {
 }
 
 /** The hex of a value's DER, for types without a short name (RFC 4514 §2.4). */
-function hexForm(value: string): string {
+function hexForm(type: string, value: string): string {
   if (/^#(?:[0-9a-fA-F]{2})+$/.test(value)) return value.toLowerCase();
-  return `#${toHex(derString(UniversalTag.UTF8String, value))}`;
+  return `#${toHex(derString(valueTag(type), value))}`;
 }
 
 /** RFC 4514 §2: RDNs in reverse order separated by ',', multi-valued RDNs joined by '+'. */
@@ -252,7 +252,7 @@ export function formatDistinguishedName(dn: DistinguishedName): string {
       rdn
         .map((a) => {
           const name = a.shortName ?? attributeShortName(a.type);
-          return name === undefined ? `${a.type}=${a.hex === undefined ? hexForm(a.value) : `#${a.hex}`}` : `${name}=${escapeAttributeValue(a.value)}`;
+          return name === undefined ? `${a.type}=${a.hex === undefined ? hexForm(a.type, a.value) : `#${a.hex}`}` : `${name}=${escapeAttributeValue(a.value)}`;
         })
         .join('+'),
     )
