@@ -167,9 +167,8 @@ function toNode(block: asn1js.AsnType, bytes: Uint8Array, depth: number, setting
   };
   if (header.constructed) {
     const children: unknown = (block.valueBlock as { value?: unknown }).value ?? [];
-    // asn1js folds constructed BER strings into one text value, losing the segments the tree shows.
-    if (!Array.isArray(children)) throw new Asn1Error('ERR_ASN1_CONSTRUCTED_STRING', `constructed ${node.type} segments are not shown`, offset, 'X.690 §8.23.6');
-    node.children = (children as asn1js.AsnType[]).map((child) => toNode(child, bytes, depth + 1, settings));
+    // asn1js folds a constructed BER string (X.690 §8.23.6) into one text; its segments are read one by one.
+    node.children = Array.isArray(children) ? (children as asn1js.AsnType[]).map((child) => toNode(child, bytes, depth + 1, settings)) : segments(bytes, start, start + length, depth + 1, settings);
   } else if (header.tagClass === 'universal') {
     const value = decodeUniversalValue(header.tagNumber, node.contents, offset, settings.der);
     if (value) node.value = value;
@@ -186,6 +185,18 @@ function toNode(block: asn1js.AsnType, bytes: Uint8Array, depth: number, setting
     node.value = text === undefined ? { kind: 'bytes', hex: toHex(node.contents) } : { kind: 'bytes', hex: toHex(node.contents), text };
   }
   return node;
+}
+
+/** The consecutive elements of `bytes[start, end)`, each parsed by asn1js. */
+function segments(bytes: Uint8Array, start: number, end: number, depth: number, settings: Settings): Asn1Node[] {
+  const nodes: Asn1Node[] = [];
+  for (let pos = start; pos < end;) {
+    const block = parseWithAsn1js(bytes, pos, end, settings.maxDepth - depth);
+    if (typeof block === 'string') throw new Asn1Error('ERR_ASN1_MALFORMED', `asn1js: ${block}`, pos);
+    nodes.push(toNode(block, bytes, depth, settings));
+    pos += block.valueBeforeDecodeView.length;
+  }
+  return nodes;
 }
 
 /** BIT STRING / OCTET STRING contents read as DER, or undefined when they are not one DER element. */
