@@ -3,12 +3,12 @@
  * notebooks attach it to whatever server they start. Routes are plain handlers, each wrapped so that
  * its request is traced; there is no body-parser middleware (form.ts reads bodies on demand).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import express, { type Express, type RequestHandler } from 'express';
 import { validateClientMetadata, OAuthError } from '@client-auth-lab/lib';
 import { resolveConfig, type LabServerOptions } from './config.js';
 import { createLabContext, PATHS, type LabContext } from './context.js';
-import { traced, type ExchangeHandler, type TracedHandler } from './exchange.js';
+import { traced, type ExchangeHandler } from './exchange.js';
 import { authorizationEndpoint } from './routes/authorization.js';
 import { backchannelAuthenticationEndpoint } from './routes/backchannel.js';
 import { deviceAuthorizationEndpoint, deviceVerificationEndpoint } from './routes/device.js';
@@ -41,10 +41,6 @@ export interface LabAppOptions extends LabServerOptions {
 }
 
 const CONTEXT = Symbol.for('client-auth-lab.context');
-const DIRECT = Symbol.for('client-auth-lab.direct-routes');
-
-/** Handlers of the fixed paths (no parameters), by exact URL and then by method. */
-type DirectRoutes = Map<string, Map<string, TracedHandler>>;
 
 /** The shared state behind an app made by createLabApp. */
 export function labContextOf(app: Express): LabContext {
@@ -91,24 +87,6 @@ function answerUnhandled(log: (message: string) => void, res: ServerResponse, er
   res.end(text);
 }
 
-/**
- * The listener to give a Node HTTP(S) server: a request whose URL is exactly one of the fixed paths,
- * with a method that path handles, goes to its handler at once; everything else (another case, a
- * trailing slash, a query, HEAD, a path parameter) goes through express. The handler is the one
- * express's router would have chosen, so the answer is the same either way; this only spares the hot
- * endpoints express's per-request setup.
- */
-export function labRequestListener(app: Express): (req: IncomingMessage, res: ServerResponse) => void {
-  const direct = (app.locals as Record<symbol, DirectRoutes | undefined>)[DIRECT];
-  if (direct === undefined) throw new TypeError('this express app was not made by createLabApp');
-  const log = labContextOf(app).config.log;
-  return (req, res) => {
-    const handler = direct.get(req.url as string)?.get(req.method as string);
-    if (handler === undefined) return void app(req, res);
-    handler(req, res).catch((error: unknown) => answerUnhandled(log, res, error));
-  };
-}
-
 export function createLabApp(options: LabAppOptions): Express {
   const config = resolveConfig(options, options);
   const store = options.store ?? createMemoryStore();
@@ -121,22 +99,11 @@ export function createLabApp(options: LabAppOptions): Express {
   app.set('etag', false);
   (app.locals as Record<symbol, LabContext>)[CONTEXT] = ctx;
 
-  // The fixed paths below, by exact URL and method, for labRequestListener: the route express would
-  // choose for them, found without express.
-  const direct: DirectRoutes = new Map();
-  (app.locals as Record<symbol, DirectRoutes>)[DIRECT] = direct;
-
   /** One path, its handlers by method, and 405 with Allow for any other method. */
   const route = (path: string, endpoint: string, handlers: Partial<Record<'get' | 'post' | 'put' | 'delete', ExchangeHandler>>): void => {
     const allowed = Object.keys(handlers).map((m) => m.toUpperCase());
     for (const [method, handler] of Object.entries(handlers)) {
-      const wrapped = traced(ctx, endpoint, handler);
-      app[method as 'get'](path, wrapped);
-      if (!path.includes(':')) {
-        const byMethod = direct.get(path) ?? new Map<string, TracedHandler>();
-        byMethod.set(method.toUpperCase(), wrapped);
-        direct.set(path, byMethod);
-      }
+      app[method as 'get'](path, traced(ctx, endpoint, handler));
     }
     app.all(path, traced(ctx, endpoint, (x) => {
       x.send(405, { error: 'invalid_request', error_description: `${x.req.method} is not allowed here; use ${allowed.join(' or ')}` }, { Allow: allowed.join(', '), 'Cache-Control': 'no-store' });

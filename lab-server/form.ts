@@ -1,8 +1,9 @@
 /**
- * Reading request bodies without a framework parser, so that every refusal is a proper OAuth error
- * and nothing is merged or dropped silently: application/x-www-form-urlencoded (RFC 6749 Appendix B;
- * WHATWG URL §5) with repeated parameters kept as arrays (RFC 6749 §3.2 lets lib refuse them), and
- * JSON for registration (RFC 7591 §3.1). Size, content type and UTF-8 are checked first.
+ * Reading request bodies so that every refusal is a proper OAuth error and nothing is merged or
+ * dropped silently: application/x-www-form-urlencoded parsed by the platform's URLSearchParams
+ * (WHATWG URL §5.1), with the strictness of RFC 6749 Appendix B on top (invalid percent-encoding and
+ * octets that are not UTF-8 refused, repeated parameters kept as arrays so RFC 6749 §3.2 can refuse
+ * them), and JSON for registration (RFC 7591 §3.1). Size, content type and UTF-8 are checked first.
  */
 import type { IncomingMessage } from 'node:http';
 import { OAuthError, type OAuthErrorCode } from '@client-auth-lab/lib';
@@ -81,37 +82,36 @@ function decodeUtf8(bytes: Buffer, what: string): string {
   }
 }
 
-/** One name or value: '+' is a space, %XX an octet. Most have neither (a JWT, an id), and are kept as they are. */
-function decodeFormComponent(raw: string): string {
-  if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return raw;
-  return decodeURIComponent(raw.replace(/\+/g, ' '));
+const BROKEN_PERCENT = /%(?![0-9A-Fa-f]{2})/;
+const REPLACEMENT = /\uFFFD|%EF%BF%BD/gi;
+
+/** URLSearchParams keeps '%zz' as text and turns octets that are not UTF-8 into U+FFFD; the lab refuses both. */
+function refuseLenientDecoding(text: string, decodedReplacements: number): void {
+  const broken = text.split('&').find((pair) => BROKEN_PERCENT.test(pair));
+  // U+FFFD the text did not spell out (as itself or %EF%BF%BD) stands for octets that are not UTF-8.
+  const notUtf8 = decodedReplacements > (text.match(REPLACEMENT)?.length ?? 0);
+  if (broken === undefined && !notUtf8) return;
+  const at = broken ?? text.split('&').find((pair) => new URLSearchParams(pair).toString().includes('%EF%BF%BD')) ?? '';
+  refuse('ERR_FORM_ENCODING', `the form parameter '${at.split('=')[0]?.slice(0, 40)}' is not valid percent-encoded UTF-8`, 'RFC 6749 Appendix B');
 }
 
 /**
- * Parses application/x-www-form-urlencoded text. '+' is a space, %XX an octet of UTF-8; a parameter
- * without a value is treated as omitted (RFC 6749 §3.1); a repeated one becomes an array.
+ * Parses application/x-www-form-urlencoded text with URLSearchParams ('+' is a space, %XX an octet of
+ * UTF-8); a parameter without a value is treated as omitted (RFC 6749 §3.1); a repeated one becomes an array.
  */
 export function parseFormUrlEncoded(text: string): FormParameters {
   const form: FormParameters = Object.create(null) as FormParameters;
-  for (const pair of text.split('&')) {
-    if (pair === '') continue;
-    const equals = pair.indexOf('=');
-    const rawName = equals === -1 ? pair : pair.slice(0, equals);
-    const rawValue = equals === -1 ? '' : pair.slice(equals + 1);
-    let name: string;
-    let value: string;
-    try {
-      name = decodeFormComponent(rawName);
-      value = decodeFormComponent(rawValue);
-    } catch {
-      return refuse('ERR_FORM_ENCODING', `the form parameter '${rawName.slice(0, 40)}' is not valid percent-encoded UTF-8`, 'RFC 6749 Appendix B');
-    }
+  const mayBeLenient = text.includes('%');
+  let replacements = 0;
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (mayBeLenient) replacements += (name + value).split('\uFFFD').length - 1;
     if (value === '') continue;
     const existing = form[name];
     if (existing === undefined) form[name] = value;
     else if (Array.isArray(existing)) existing.push(value);
     else form[name] = [existing, value];
   }
+  if (mayBeLenient) refuseLenientDecoding(text, replacements);
   return form;
 }
 

@@ -161,7 +161,7 @@ export {
   parseSubjectText, formatDistinguishedName, distinguishedNamesEqual, escapeAttributeValue,
   attributeShortName, attributeTypeOid, decodeName, encodeName, decodeGeneralName, decodeGeneralNames,
   encodeGeneralName, encodeGeneralNames, ipAddressToText, ipAddressFromText, parseSanList,
-  generalNameUnderlyingType, decodeExtensions, keyUsageNames, verifyCertificateChain,
+  generalNameUnderlyingType, decodeExtensions, keyUsageNames, verifyCertificateChain, REVOCATION_NOT_CHECKED,
   verifyCertificateSignature, describePublicKey, publicKeyFromSpki, jwkWithX5c, verifyJwkX5c,
   jwkMatchesCertificate, formatCertificateText, certificateToJson, opensslDate, opensslOneLineName,
   opensslGeneralName, extensionValueText,

@@ -1,35 +1,50 @@
 /**
- * A minimal DER writer (X.690 §10): enough to build names, extensions and TBSCertificates byte by
- * byte, so a learner can see exactly what goes into a certificate.
+ * The DER writer, built on asn1js's classes (its `toBER` writes definite, shortest lengths, X.690 §10.1).
+ * Functions take and return DER bytes, so a learner can see exactly what goes into a certificate.
  */
-import { fromHex } from '../encoding/base64.js';
+import * as asn1js from 'asn1js';
+import { Asn1Error } from './errors.js';
 import { UniversalTag } from './universal-types.js';
 
-/** Definite-length octets in the shortest form (X.690 §10.1). */
-export function derLength(length: number): Uint8Array {
-  if (length < 0x80) return Uint8Array.of(length);
-  const octets: number[] = [];
-  for (let rest = length; rest > 0; rest = Math.floor(rest / 256)) octets.unshift(rest % 256);
-  return Uint8Array.of(0x80 | octets.length, ...octets);
-}
+const der = (block: asn1js.BaseBlock): Uint8Array => new Uint8Array(block.toBER());
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(parts));
 }
 
-/** A TLV with a one-octet identifier (tag numbers below 31, which is all X.509 needs). */
+/** The consecutive DER elements in `bytes`, as asn1js blocks to nest in a constructed one. */
+function blocksOf(bytes: Uint8Array): asn1js.AsnType[] {
+  const blocks: asn1js.AsnType[] = [];
+  for (let pos = 0; pos < bytes.length;) {
+    const parsed = asn1js.fromBER(bytes.subarray(pos), { parseEmbedded: false, maxDepth: 4096 });
+    if (parsed.offset === -1) throw new Asn1Error('ERR_ASN1_ENCODE', `cannot nest bytes that are not DER: ${parsed.result.error}`, pos);
+    blocks.push(parsed.result);
+    pos += parsed.offset;
+  }
+  return blocks;
+}
+
+/** Definite-length octets in the shortest form (X.690 §10.1). */
+export function derLength(length: number): Uint8Array {
+  const header = der(new asn1js.OctetString({ valueHex: new Uint8Array(length) }));
+  return header.subarray(1, header.length - length);
+}
+
+/** A TLV from a one-octet identifier (tag numbers below 31, which is all X.509 needs) and its contents. */
 export function derTlv(identifier: number, contents: Uint8Array): Uint8Array {
-  return concat([Uint8Array.of(identifier), derLength(contents.length), contents]);
+  const idBlock = { tagClass: (identifier >> 6) + 1, tagNumber: identifier & 0x1f };
+  if (identifier & 0x20) return der(new asn1js.Constructed({ idBlock, value: blocksOf(contents) }));
+  return der(new asn1js.Primitive({ idBlock, valueHex: contents }));
 }
 
 export function derSequence(...items: Uint8Array[]): Uint8Array {
-  return derTlv(0x30, concat(items));
+  return der(new asn1js.Sequence({ value: items.flatMap(blocksOf) }));
 }
 
 /** SET OF in DER sorts its elements by their encodings (X.690 §11.6). */
 export function derSet(...items: Uint8Array[]): Uint8Array {
   const sorted = [...items].sort((a, b) => Buffer.compare(a, b));
-  return derTlv(0x31, concat(sorted));
+  return der(new asn1js.Set({ value: sorted.flatMap(blocksOf) }));
 }
 
 /** [n] EXPLICIT (constructed) or IMPLICIT primitive context-specific tag. */
@@ -38,64 +53,43 @@ export function derContext(tagNumber: number, contents: Uint8Array, constructed:
 }
 
 export function derBoolean(value: boolean): Uint8Array {
-  return derTlv(UniversalTag.BOOLEAN, Uint8Array.of(value ? 0xff : 0x00));
+  return der(new asn1js.Boolean({ value }));
 }
 
 export function derNull(): Uint8Array {
-  return Uint8Array.of(UniversalTag.NULL, 0);
+  return der(new asn1js.Null());
 }
 
 /** INTEGER from a non-negative number, bigint or unsigned big-endian hex/bytes (X.690 §8.3, shortest form). */
 export function derInteger(value: number | bigint | string | Uint8Array): Uint8Array {
-  let bytes: Uint8Array;
-  if (typeof value === 'number' || typeof value === 'bigint') {
-    const hex = BigInt(value).toString(16);
-    bytes = fromHex(hex.length % 2 ? `0${hex}` : hex);
-  } else {
-    bytes = typeof value === 'string' ? fromHex(value.length % 2 ? `0${value}` : value) : value;
-  }
-  let start = 0;
-  while (start < bytes.length - 1 && bytes[start] === 0) start++;
-  bytes = bytes.subarray(start);
-  if (bytes.length === 0) bytes = Uint8Array.of(0);
-  // A set top bit would read as negative: an unsigned value gets a 0x00 in front.
-  if ((bytes[0] ?? 0) & 0x80) bytes = concat([Uint8Array.of(0), bytes]);
-  return derTlv(UniversalTag.INTEGER, bytes);
+  const unsigned = typeof value === 'string' ? BigInt(`0x${value || '0'}`) : value instanceof Uint8Array ? BigInt(`0x${Buffer.from(value).toString('hex') || '0'}`) : BigInt(value);
+  return der(asn1js.Integer.fromBigInt(unsigned));
 }
 
 /** OBJECT IDENTIFIER from its dotted form (X.690 §8.19). */
 export function derOid(dotted: string): Uint8Array {
-  const arcs = dotted.split('.').map((arc) => BigInt(arc));
-  const [a = 0n, b = 0n, ...rest] = arcs;
-  const octets: number[] = [];
-  for (const arc of [a * 40n + b, ...rest]) {
-    const group: number[] = [Number(arc & 0x7fn)];
-    for (let v = arc >> 7n; v > 0n; v >>= 7n) group.unshift(Number(v & 0x7fn) | 0x80);
-    octets.push(...group);
-  }
-  return derTlv(UniversalTag.OBJECT_IDENTIFIER, Uint8Array.from(octets));
+  return der(new asn1js.ObjectIdentifier({ value: dotted }));
 }
 
 export function derOctetString(bytes: Uint8Array): Uint8Array {
-  return derTlv(UniversalTag.OCTET_STRING, bytes);
+  return der(new asn1js.OctetString({ valueHex: bytes }));
 }
 
 export function derBitString(bytes: Uint8Array, unusedBits = 0): Uint8Array {
-  return derTlv(UniversalTag.BIT_STRING, concat([Uint8Array.of(unusedBits), bytes]));
+  return der(new asn1js.BitString({ valueHex: bytes, unusedBits }));
 }
 
 export function derString(tagNumber: number, text: string): Uint8Array {
   const encoding = tagNumber === UniversalTag.UTF8String ? 'utf8' : 'latin1';
-  return derTlv(tagNumber, new Uint8Array(Buffer.from(text, encoding)));
+  return der(new asn1js.Primitive({ idBlock: { tagClass: 1, tagNumber }, valueHex: Buffer.from(text, encoding) }));
 }
 
 /** RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050, both in whole seconds with Z. */
 export function derTime(date: Date): Uint8Array {
-  const iso = date.toISOString();
-  const digits = iso.slice(0, 19).replace(/[-T:]/g, '');
-  const year = date.getUTCFullYear();
-  if (year >= 1950 && year < 2050) return derString(UniversalTag.UTCTime, `${digits.slice(2)}Z`);
-  return derString(UniversalTag.GeneralizedTime, `${digits}Z`);
+  const whole = new Date(Math.floor(date.getTime() / 1000) * 1000);
+  const year = whole.getUTCFullYear();
+  if (year >= 1950 && year < 2050) return der(new asn1js.UTCTime({ valueDate: whole }));
+  return der(new asn1js.GeneralizedTime({ valueDate: whole }));
 }
 
 export { concat as concatBytes };

@@ -8,7 +8,7 @@ import type { CodedError } from '../errors.js';
 import { epochSeconds } from '../clock.js';
 import { verifyClientAssertion } from '../assertions/client-assertion.js';
 import type { DecodedJwt } from '../assertions/compact-jwt.js';
-import { readCertificate, verifyCertificateChain, type CertificateView } from '../x509/index.js';
+import { readCertificate, verifyCertificateChain, REVOCATION_NOT_CHECKED, type CertificateView } from '../x509/index.js';
 import { x5tS256 } from '../mtls/thumbprint.js';
 import { matchTlsClientAuthField, registeredTlsClientAuthFields, type FieldMatch } from '../mtls/tls-client-auth-fields.js';
 import { parseClientSecretBasic, type BasicCredentials } from './client-secret-basic.js';
@@ -154,7 +154,7 @@ export async function verifyTlsClientAuth(
   const chain = verifyCertificateChain({ certificate, intermediates, trustAnchors: anchors, at });
   log.require(chain.valid, 'certificate chain', 'RFC 8705 §2.1; RFC 5280 §6',
     { code: 'ERR_CERTIFICATE_CHAIN' },
-    `the chain ${chain.path.map((c) => `'${c.subjectString}'`).join(' ← ')} ends at a trust anchor and is valid at ${at.toISOString()}`,
+    `the chain ${chain.path.map((c) => `'${c.subjectString}'`).join(' ← ')} ends at a trust anchor and is valid at ${at.toISOString()}; ${REVOCATION_NOT_CHECKED}`,
     () => `the certificate chain is not valid: ${chain.reason ?? 'no path to a trust anchor'}${anchors.length === 0 ? ' (the server has no trust anchors configured)' : ''}`);
   const fields = registeredTlsClientAuthFields(client);
   log.require(fields.length === 1, 'registered field', 'RFC 8705 §2.1.2',

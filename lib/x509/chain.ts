@@ -1,7 +1,9 @@
 /**
  * Certification path building and validation, the parts of RFC 5280 §6.1 the lab teaches: each link
- * signed by the next, every certificate within its validity at the given time, every issuer a CA
- * (basicConstraints cA, with pathLenConstraint), ending at a trust anchor.
+ * signed by the next with a hash that still resists collisions, every certificate within its validity
+ * at the given time and carrying no critical extension the lab does not process, every issuer a CA
+ * (basicConstraints cA, keyCertSign, pathLenConstraint), the leaf usable for TLS client authentication
+ * (extendedKeyUsage), ending at a trust anchor. Revocation (RFC 5280 §6.3) is not checked.
  */
 import type { CertificateView } from './certificate.js';
 import { certificatePublicKey } from './certificate.js';
@@ -15,7 +17,14 @@ export interface ChainVerification {
   code?: string;
   /** Which link failed and why. */
   reason?: string;
+  /** The failing link, counted from the leaf (0). */
+  link?: number;
+  /** What this check does not cover: no CRL or OCSP is consulted (RFC 5280 §6.3). */
+  revocation: 'not checked';
 }
+
+/** Said in every trace that shows a chain verdict. */
+export const REVOCATION_NOT_CHECKED = 'revocation is not checked (no CRL or OCSP is consulted, RFC 5280 §6.3)';
 
 export interface ChainOptions {
   certificate: CertificateView;
@@ -24,7 +33,24 @@ export interface ChainOptions {
   at: Date;
   /** Most certificates in a path, anchor included (default 10). */
   maxDepth?: number;
+  /** The extendedKeyUsage purpose the leaf must allow when it lists purposes (default id-kp-clientAuth). */
+  purpose?: string;
 }
+
+const ID_KP_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
+
+/** Extensions the checks below process; a critical one outside this list refuses the certificate (RFC 5280 §4.2). */
+const PROCESSED_EXTENSIONS: ReadonlySet<string> = new Set([
+  '2.5.29.14', '2.5.29.15', '2.5.29.17', '2.5.29.19', '2.5.29.35', '2.5.29.37',
+]);
+
+/** Signature algorithms whose hash has practical collisions: MD2, MD5 and SHA-1 (RFC 6151, RFC 9155, NIST SP 800-131A). */
+const WEAK_SIGNATURE_ALGORITHMS: ReadonlyMap<string, string> = new Map([
+  ['1.2.840.113549.1.1.2', 'md2WithRSAEncryption'], ['1.2.840.113549.1.1.4', 'md5WithRSAEncryption'],
+  ['1.2.840.113549.1.1.5', 'sha1WithRSAEncryption'], ['1.2.840.10045.4.1', 'ecdsa-with-SHA1'],
+  ['1.2.840.10040.4.3', 'dsa-with-sha1'], ['1.3.14.3.2.29', 'sha1WithRSA (OIW)'],
+]);
 
 function label(view: CertificateView): string {
   return `'${view.subjectString || '(empty subject)'}'`;
@@ -34,8 +60,20 @@ function sameCertificate(a: CertificateView, b: CertificateView): boolean {
   return Buffer.compare(a.der, b.der) === 0;
 }
 
-function fail(path: CertificateView[], code: string, reason: string): ChainVerification {
-  return { valid: false, path, code, reason };
+function fail(path: CertificateView[], code: string, reason: string, link = path.length - 1): ChainVerification {
+  return { valid: false, path, code, reason, link, revocation: 'not checked' };
+}
+
+const valid = (path: CertificateView[]): ChainVerification => ({ valid: true, path, revocation: 'not checked' });
+
+/** Rules on one certificate that do not depend on its place in the path. */
+function certificateProblem(view: CertificateView, at: Date): { code: string; reason: string } | undefined {
+  const validity = validityProblem(view, at);
+  if (validity) return validity;
+  // RFC 5280 §4.2: a certificate with a critical extension the validator does not process must be rejected.
+  const unknown = view.extensions.find((extension) => extension.critical && !PROCESSED_EXTENSIONS.has(extension.oid));
+  if (unknown) return { code: 'ERR_CHAIN_CRITICAL_EXTENSION', reason: `certificate ${label(view)} has the critical extension ${unknown.name === unknown.oid ? unknown.oid : `${unknown.name} (${unknown.oid})`}, which this validator does not process (RFC 5280 §4.2)` };
+  return undefined;
 }
 
 /** Could `issuer` have issued `child`? Names must match (RFC 5280 §6.1.3 (a)(4)); key identifiers too when both are present (§4.2.1.1). */
@@ -97,11 +135,20 @@ export function verifyCertificateChain(options: ChainOptions): ChainVerification
   let current = certificate;
   // Certificates below the issuer being checked that count against its pathLenConstraint (RFC 5280 §6.1.4 (l)).
   let nonSelfIssuedBelow = 0;
+  const purpose = options.purpose ?? ID_KP_CLIENT_AUTH;
+  const purposes = certificate.extendedKeyUsage?.map((p) => p.oid);
+  // RFC 5280 §4.2.1.12: when extendedKeyUsage is present, the certificate is used only for a purpose it lists.
+  if (purposes !== undefined && !purposes.includes(purpose) && !purposes.includes(ANY_EXTENDED_KEY_USAGE)) {
+    return fail(path, 'ERR_CHAIN_EXTENDED_KEY_USAGE', `certificate ${label(certificate)} lists extendedKeyUsage ${purposes.join(', ')}, which does not include ${purpose === ID_KP_CLIENT_AUTH ? 'id-kp-clientAuth' : purpose} (RFC 5280 §4.2.1.12)`);
+  }
   for (;;) {
-    const validity = validityProblem(current, at);
-    if (validity) return fail(path, validity.code, validity.reason);
+    const problem = certificateProblem(current, at);
+    if (problem) return fail(path, problem.code, problem.reason);
     // A certificate that is itself a trust anchor ends the path (the self_signed_tls_client_auth case).
-    if (trustAnchors.some((anchor) => sameCertificate(anchor, current))) return { valid: true, path };
+    if (trustAnchors.some((anchor) => sameCertificate(anchor, current))) return valid(path);
+    // Collisions in MD5 and SHA-1 let a signature on one certificate stand for another (RFC 6151 §2, RFC 9155 §1).
+    const weak = WEAK_SIGNATURE_ALGORITHMS.get(current.signatureAlgorithmOid);
+    if (weak) return fail(path, 'ERR_CHAIN_WEAK_SIGNATURE', `certificate ${label(current)} is signed with ${weak}, whose hash is broken; the lab accepts SHA-256 or stronger`);
     // Bound the walk so that a loop of cross-signed certificates cannot run for ever.
     if (path.length >= maxDepth) return fail(path, 'ERR_CHAIN_TOO_LONG', `no trust anchor within ${maxDepth} certificates of ${label(certificate)}`);
     const candidates = [...trustAnchors, ...intermediates].filter((c) => !path.some((p) => sameCertificate(p, c)) && mayHaveIssued(c, current));
@@ -119,6 +166,10 @@ export function verifyCertificateChain(options: ChainOptions): ChainVerification
     if (!issuer.basicConstraints?.cA) {
       return fail(path, 'ERR_CHAIN_ISSUER_NOT_CA', `certificate ${label(issuer)} issued ${label(current)} but is not a CA (basicConstraints cA is not TRUE)`);
     }
+    // RFC 5280 §6.1.4 (n): an issuer's keyUsage, when present, must assert keyCertSign.
+    if (issuer.keyUsage !== undefined && !issuer.keyUsage.includes('keyCertSign')) {
+      return fail(path, 'ERR_CHAIN_KEY_CERT_SIGN', `certificate ${label(issuer)} issued ${label(current)} but its keyUsage (${issuer.keyUsage.join(', ') || 'empty'}) lacks keyCertSign (RFC 5280 §6.1.4 (n))`);
+    }
     // The child counts against the issuer's limit when it is itself an intermediate that is not self-issued.
     if (current !== certificate && !distinguishedNamesEqual(current.issuer, current.subject)) nonSelfIssuedBelow++;
     const pathLen = issuer.basicConstraints.pathLenConstraint;
@@ -131,7 +182,7 @@ export function verifyCertificateChain(options: ChainOptions): ChainVerification
       // The anchor's own validity is checked too, as the lab's course asks for every link.
       const anchorValidity = validityProblem(current, at);
       if (anchorValidity) return fail(path, anchorValidity.code, anchorValidity.reason);
-      return { valid: true, path };
+      return valid(path);
     }
   }
 }

@@ -13,7 +13,7 @@ export {
 export type { GeneralName, GeneralNameType, SanInput } from './general-names.js';
 export { decodeExtensions, keyUsageNames } from './extensions.js';
 export type { CertificateExtension, ExtensionValue, KeyUsage, NamedOid } from './extensions.js';
-export { verifyCertificateChain } from './chain.js';
+export { verifyCertificateChain, REVOCATION_NOT_CHECKED } from './chain.js';
 export type { ChainVerification, ChainOptions } from './chain.js';
 export { verifyCertificateSignature } from './signature.js';
 export type { SignedData } from './signature.js';

@@ -15,8 +15,10 @@ export interface AttributeTypeAndValue {
   type: string;
   /** CN, O, OU, C, L, ST, DC, UID, emailAddress … when the type has a well-known short name. */
   shortName?: string;
-  /** The value as text; for a type without a short name whose value is not a string, '#' and the hex of its DER (RFC 4514 §2.4). */
+  /** The value as text when it is a string (any attribute type); otherwise '#' and the hex of its DER (RFC 4514 §2.4). */
   value: string;
+  /** For a type without a short name: the hex of the value's DER as read, which RFC 4514 §2.4 prints after '#'. */
+  hex?: string;
 }
 export type RelativeDistinguishedName = AttributeTypeAndValue[];
 /** ASN.1 order: the most significant RDN (e.g. C) first, the reverse of the RFC 4514 string. */
@@ -30,8 +32,17 @@ const shortNames: readonly (readonly [string, string])[] = [
   ['title', '2.5.4.12'], ['initials', '2.5.4.43'], ['generationQualifier', '2.5.4.44'], ['dnQualifier', '2.5.4.46'],
   ['pseudonym', '2.5.4.65'], ['postalCode', '2.5.4.17'], ['businessCategory', '2.5.4.15'], ['organizationIdentifier', '2.5.4.97'],
 ];
-/** Other spellings accepted on input. */
-const aliases: Readonly<Record<string, string>> = { e: '1.2.840.113549.1.9.1', email: '1.2.840.113549.1.9.1', s: '2.5.4.8', givenname: '2.5.4.42', surname: '2.5.4.4', commonname: '2.5.4.3', userid: '0.9.2342.19200300.100.1.1' };
+const JURISDICTION = '1.3.6.1.4.1.311.60.2.1';
+/** Other spellings accepted on input: OpenSSL's short and long names (its objects.txt), read case-insensitively. */
+const aliases: Readonly<Record<string, string>> = {
+  e: '1.2.840.113549.1.9.1', email: '1.2.840.113549.1.9.1', s: '2.5.4.8', givenname: '2.5.4.42', surname: '2.5.4.4', commonname: '2.5.4.3',
+  userid: '0.9.2342.19200300.100.1.1', countryname: '2.5.4.6', localityname: '2.5.4.7', stateorprovincename: '2.5.4.8',
+  organizationname: '2.5.4.10', organizationalunitname: '2.5.4.11', streetaddress: '2.5.4.9', domaincomponent: '0.9.2342.19200300.100.1.25',
+  description: '2.5.4.13', name: '2.5.4.41', role: '2.5.4.72', telephonenumber: '2.5.4.20', unstructuredname: '1.2.840.113549.1.9.2',
+  jurisdictionl: `${JURISDICTION}.1`, jurisdictionlocalityname: `${JURISDICTION}.1`,
+  jurisdictionst: `${JURISDICTION}.2`, jurisdictionstateorprovincename: `${JURISDICTION}.2`,
+  jurisdictionc: `${JURISDICTION}.3`, jurisdictioncountryname: `${JURISDICTION}.3`,
+};
 
 const oidByName = new Map<string, string>([...shortNames.map(([n, o]) => [n.toLowerCase(), o] as [string, string]), ...Object.entries(aliases)]);
 const nameByOid = new Map<string, string>(shortNames.map(([n, o]) => [o, n]));
@@ -48,9 +59,10 @@ export function attributeTypeOid(nameOrOid: string): string | undefined {
   return oidByName.get(nameOrOid.toLowerCase());
 }
 
-function ava(type: string, value: string): AttributeTypeAndValue {
+function ava(type: string, value: string, hex?: string): AttributeTypeAndValue {
   const shortName = attributeShortName(type);
-  return shortName === undefined ? { type, value } : { type, shortName, value };
+  if (shortName !== undefined) return { type, shortName, value };
+  return hex === undefined ? { type, value } : { type, value, hex };
 }
 
 function dnSyntax(message: string, text: string, position: number): CodedError {
@@ -60,7 +72,7 @@ function dnSyntax(message: string, text: string, position: number): CodedError {
 const STRING_VALUE_TAGS: ReadonlySet<number> = new Set([12, 18, 19, 20, 22, 26, 28, 30]);
 
 /** Reads a hexstring value "#0c03616263" (RFC 4514 §2.4): a string type becomes its text, anything else stays '#hex'. */
-function hexValue(hex: string, known: boolean, text: string, position: number): string {
+function hexValue(hex: string, text: string, position: number): string {
   let node: Asn1Node;
   try {
     node = decodeAsn1(fromHex(hex), { encapsulation: false });
@@ -68,7 +80,7 @@ function hexValue(hex: string, known: boolean, text: string, position: number): 
     const reason = error instanceof CodedError ? error.message : String(error);
     throw dnSyntax(`'#${hex}' is not the hex of one BER value (${reason})`, text, position);
   }
-  if (known && node.tagClass === 'universal' && STRING_VALUE_TAGS.has(node.tagNumber) && node.value?.kind === 'string') return node.value.text;
+  if (node.tagClass === 'universal' && STRING_VALUE_TAGS.has(node.tagNumber) && node.value?.kind === 'string') return node.value.text;
   return `#${hex.toLowerCase()}`;
 }
 
@@ -99,12 +111,14 @@ export function parseDistinguishedName(text: string): DistinguishedName {
     pos++;
     skipSpaces();
     let value: string;
+    let hex: string | undefined;
     if (text[pos] === '#') {
       // RFC 4514 §3: hexstring = SHARP 1*hexpair.
-      const hex = /^#((?:[0-9A-Fa-f]{2})+)/.exec(text.slice(pos));
-      if (!hex?.[1]) throw dnSyntax("'#' must be followed by hex pairs", text, pos);
-      value = hexValue(hex[1], attributeShortName(type) !== undefined, text, pos);
-      pos += hex[0].length;
+      const hexMatch = /^#((?:[0-9A-Fa-f]{2})+)/.exec(text.slice(pos));
+      if (!hexMatch?.[1]) throw dnSyntax("'#' must be followed by hex pairs", text, pos);
+      hex = hexMatch[1].toLowerCase();
+      value = hexValue(hex, text, pos);
+      pos += hexMatch[0].length;
       skipSpaces();
     } else {
       const bytes: number[] = [];
@@ -141,7 +155,7 @@ export function parseDistinguishedName(text: string): DistinguishedName {
         throw dnSyntax('escaped octets are not UTF-8', text, pos);
       }
     }
-    rdn.push(ava(type, value));
+    rdn.push(ava(type, value, hex));
     if (pos >= text.length) break;
     const separator = text[pos];
     pos++;
@@ -225,9 +239,9 @@ export function escapeAttributeValue(value: string): string {
 }
 
 /** The hex of a value's DER, for types without a short name (RFC 4514 §2.4). */
-function hexForm(value: string): string {
+function hexForm(type: string, value: string): string {
   if (/^#(?:[0-9a-fA-F]{2})+$/.test(value)) return value.toLowerCase();
-  return `#${toHex(derString(UniversalTag.UTF8String, value))}`;
+  return `#${toHex(derString(valueTag(type), value))}`;
 }
 
 /** RFC 4514 §2: RDNs in reverse order separated by ',', multi-valued RDNs joined by '+'. */
@@ -238,7 +252,7 @@ export function formatDistinguishedName(dn: DistinguishedName): string {
       rdn
         .map((a) => {
           const name = a.shortName ?? attributeShortName(a.type);
-          return name === undefined ? `${a.type}=${hexForm(a.value)}` : `${name}=${escapeAttributeValue(a.value)}`;
+          return name === undefined ? `${a.type}=${a.hex === undefined ? hexForm(a.type, a.value) : `#${a.hex}`}` : `${name}=${escapeAttributeValue(a.value)}`;
         })
         .join('+'),
     )
@@ -251,8 +265,10 @@ function prepareValue(value: string): string {
   return value.normalize('NFKC').toLowerCase().trim().replace(/\s+/g, ' ');
 }
 
+/** Same type, and the same prepared text or (both given as hex, e.g. non-string values) the same encoding. */
 function avaEqual(a: AttributeTypeAndValue, b: AttributeTypeAndValue): boolean {
-  return a.type === b.type && prepareValue(a.value) === prepareValue(b.value);
+  if (a.type !== b.type) return false;
+  return prepareValue(a.value) === prepareValue(b.value) || (a.hex !== undefined && a.hex === b.hex);
 }
 
 function rdnEqual(a: RelativeDistinguishedName, b: RelativeDistinguishedName): boolean {
@@ -286,18 +302,17 @@ export function decodeName(node: Asn1Node): DistinguishedName {
       if (pair.tagNumber !== UniversalTag.SEQUENCE || pair.children.length !== 2 || !typeNode || !valueNode || typeNode.value?.kind !== 'oid') {
         return fail('AttributeTypeAndValue is not SEQUENCE { type OID, value }', pair);
       }
-      const type = typeNode.value.oid;
-      const known = attributeShortName(type) !== undefined;
-      const isString = valueNode.tagClass === 'universal' && valueNode.value?.kind === 'string';
-      const value = known && isString && valueNode.value?.kind === 'string' ? valueNode.value.text : `#${toHex(encodedBytes(valueNode))}`;
-      return ava(type, value);
+      const hex = toHex(encodedBytes(valueNode));
+      // RFC 4514 §3: any attribute type, named or dotted, carries its string value as text.
+      const value = valueNode.tagClass === 'universal' && valueNode.value?.kind === 'string' ? valueNode.value.text : `#${hex}`;
+      return ava(typeNode.value.oid, value, hex);
     });
   });
 }
 
 /** The ASN.1 string type OpenSSL uses by default for an attribute (C is PrintableString, e-mail and DC are IA5String). */
 function valueTag(type: string): number {
-  if (type === '2.5.4.6' || type === '2.5.4.5' || type === '2.5.4.46') return UniversalTag.PrintableString;
+  if (type === '2.5.4.6' || type === '2.5.4.5' || type === '2.5.4.46' || type === `${JURISDICTION}.3`) return UniversalTag.PrintableString;
   if (type === '1.2.840.113549.1.9.1' || type === '0.9.2342.19200300.100.1.25') return UniversalTag.IA5String;
   return UniversalTag.UTF8String;
 }
@@ -308,8 +323,8 @@ export function encodeName(dn: DistinguishedName): Uint8Array {
     ...dn.map((rdn) =>
       derSet(
         ...rdn.map((a) => {
-          const raw = attributeShortName(a.type) === undefined && /^#(?:[0-9a-fA-F]{2})+$/.test(a.value);
-          return derSequence(derOid(a.type), raw ? fromHex(a.value.slice(1)) : derString(valueTag(a.type), a.value));
+          const raw = attributeShortName(a.type) === undefined ? a.hex ?? (/^#(?:[0-9a-fA-F]{2})+$/.test(a.value) ? a.value.slice(1) : undefined) : undefined;
+          return derSequence(derOid(a.type), raw !== undefined ? fromHex(raw) : derString(valueTag(a.type), a.value));
         }),
       ),
     ),

@@ -22,3 +22,13 @@ describe('application/x-www-form-urlencoded (RFC 6749 Appendix B)', () => {
     expect(form.constructor).toBe('y');
   });
 });
+
+describe('application/x-www-form-urlencoded through URLSearchParams, with the lab\'s strictness', () => {
+  it('accepts U+FFFD the client really sent, as itself or as %EF%BF%BD', () => {
+    expect(parseFormUrlEncoded('a=%EF%BF%BD&b=\uFFFD')).toEqual({ a: '\uFFFD', b: '\uFFFD' });
+  });
+  it('rejects a lone % and octets that are not UTF-8 and names the parameter', () => {
+    expect(codeOf(() => parseFormUrlEncoded('ok=1&bad=100%'))).toBe('ERR_FORM_ENCODING');
+    expect(() => parseFormUrlEncoded('ok=%41&bad=%FF')).toThrow(/'bad'/);
+  });
+});

@@ -111,6 +111,13 @@ describe('decodeAsn1 values', () => {
     expect(root.length).toBe(6);
   });
 
+  it('accepts a constructed BER string in ber mode and shows its segments, and rejects it in DER', () => {
+    const ber = fromHex('2c0a0c036162630c03646566');
+    const root = decodeAsn1(ber, { mode: 'ber' });
+    expect(root.children.map((n) => [n.offset, n.value])).toEqual([[2, { kind: 'string', text: 'abc' }], [7, { kind: 'string', text: 'def' }]]);
+    expect(errorOf(() => decodeAsn1(ber)).code).toBe('ERR_ASN1_CONSTRUCTED_FLAG');
+  });
+
   it('writes nested structures the reader reads back', () => {
     const der = derSequence(derInteger(1), derSequence(derOid('2.5.4.3')));
     expect(decodeAsn1(der).children[1]?.children[0]?.value).toMatchObject({ oid: '2.5.4.3', name: 'commonName' });

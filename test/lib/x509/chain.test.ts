@@ -1,8 +1,13 @@
+import 'reflect-metadata';
+import { webcrypto } from 'node:crypto';
+
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+import * as x509 from '@peculiar/x509';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createCertificateAuthority, createSelfSignedCertificate, generateKeyPair, issueCertificate, type CertificateAuthority, type GeneratedKeyPair,
 } from '../../../lib/keys/index.js';
-import { verifyCertificateChain, type CertificateView } from '../../../lib/x509/index.js';
+import { readCertificate, verifyCertificateChain, type CertificateView } from '../../../lib/x509/index.js';
 
 const start = new Date('2026-01-01T00:00:00Z');
 const during = new Date('2026-01-10T00:00:00Z');
@@ -110,5 +115,89 @@ describe('verifyCertificateChain', () => {
   it('rejects a chain longer than maxDepth', () => {
     const result = verifyCertificateChain({ certificate: leaf, intermediates: [intermediate.view], trustAnchors: [root.view], at: during, maxDepth: 2 });
     expect(result.code).toBe('ERR_CHAIN_TOO_LONG');
+  });
+});
+
+describe('verifyCertificateChain on certificates made with @peculiar/x509 (RFC 5280 rules the lab adds)', () => {
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  const notAfter = new Date('2026-06-01T00:00:00Z');
+  const rsaKeys = (hash: string) => webcrypto.subtle.generateKey(
+    { name: 'RSASSA-PKCS1-v1_5', hash, publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }, true, ['sign', 'verify'],
+  ) as Promise<CryptoKeyPair>;
+  const ecKeys = () => webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
+  const viewOf = (cert: x509.X509Certificate): CertificateView => readCertificate(new Uint8Array(cert.rawData));
+  const caUsages = x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign;
+
+  async function makeRoot(hash: string, usages = caUsages) {
+    const keys = await rsaKeys(hash);
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: '01', name: `CN=Peculiar Root ${hash}`, keys, notBefore: start, notAfter, signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5' },
+      extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(usages, true)],
+    });
+    return { cert, keys };
+  }
+
+  async function issue(issuer: { cert: x509.X509Certificate; keys: CryptoKeyPair }, subject: string, extensions: x509.Extension[], keys?: CryptoKeyPair) {
+    const publicKey = (keys ?? (await ecKeys())).publicKey;
+    return x509.X509CertificateGenerator.create({
+      serialNumber: '02', subject, issuer: issuer.cert.subject, notBefore: start, notAfter, publicKey, signingKey: issuer.keys.privateKey,
+      signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5' },
+      // RFC 5280 §4.1: Extensions is SIZE (1..MAX), so every leaf here carries at least one.
+      extensions: extensions.length > 0 ? extensions : [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])],
+    });
+  }
+
+  let root: { cert: x509.X509Certificate; keys: CryptoKeyPair };
+  beforeAll(async () => {
+    root = await makeRoot('SHA-256');
+  });
+
+  it('accepts a leaf whose extendedKeyUsage lists clientAuth, and says revocation is not checked', async () => {
+    const leafCert = await issue(root, 'CN=good', [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])]);
+    const result = verifyCertificateChain({ certificate: viewOf(leafCert), trustAnchors: [viewOf(root.cert)], at: during });
+    expect(result).toMatchObject({ valid: true, revocation: 'not checked' });
+  });
+
+  it('rejects a leaf whose extendedKeyUsage lacks clientAuth because of RFC 5280 §4.2.1.12', async () => {
+    const leafCert = await issue(root, 'CN=server only', [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth])]);
+    const result = verifyCertificateChain({ certificate: viewOf(leafCert), trustAnchors: [viewOf(root.cert)], at: during });
+    expect(result).toMatchObject({ valid: false, code: 'ERR_CHAIN_EXTENDED_KEY_USAGE', link: 0 });
+    expect(result.reason).toContain("'CN=server only'");
+  });
+
+  it('rejects a leaf with an unrecognised critical extension because of RFC 5280 §4.2', async () => {
+    const unknown = new x509.Extension('1.3.6.1.4.1.55555.1', true, new Uint8Array([0x05, 0x00]));
+    const leafCert = await issue(root, 'CN=critical', [unknown]);
+    const result = verifyCertificateChain({ certificate: viewOf(leafCert), trustAnchors: [viewOf(root.cert)], at: during });
+    expect(result).toMatchObject({ code: 'ERR_CHAIN_CRITICAL_EXTENSION', link: 0 });
+    expect(result.reason).toContain('1.3.6.1.4.1.55555.1');
+  });
+
+  it('rejects an intermediate with an unrecognised critical extension and names that link', async () => {
+    const midKeys = await rsaKeys('SHA-256');
+    const midCert = await issue(root, 'CN=odd mid', [
+      new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(caUsages, true),
+      new x509.Extension('2.5.29.30', true, new Uint8Array([0x30, 0x00])),
+    ], midKeys);
+    const leafCert = await issue({ cert: midCert, keys: midKeys }, 'CN=below odd', []);
+    const result = verifyCertificateChain({ certificate: viewOf(leafCert), intermediates: [viewOf(midCert)], trustAnchors: [viewOf(root.cert)], at: during });
+    expect(result).toMatchObject({ code: 'ERR_CHAIN_CRITICAL_EXTENSION', link: 1 });
+    expect(result.reason).toContain("'CN=odd mid'");
+  });
+
+  it('rejects a certificate signed with SHA-1 because its hash is broken', async () => {
+    const sha1Root = await makeRoot('SHA-1');
+    const leafCert = await issue(sha1Root, 'CN=sha1 leaf', []);
+    expect(viewOf(leafCert).signatureAlgorithmOid).toBe('1.2.840.113549.1.1.5');
+    const result = verifyCertificateChain({ certificate: viewOf(leafCert), trustAnchors: [viewOf(sha1Root.cert)], at: during });
+    expect(result).toMatchObject({ code: 'ERR_CHAIN_WEAK_SIGNATURE', link: 0 });
+  });
+
+  it('rejects an issuer whose keyUsage lacks keyCertSign because of RFC 5280 §6.1.4 (n)', async () => {
+    const signOnly = await makeRoot('SHA-256', x509.KeyUsageFlags.digitalSignature);
+    const leafCert = await issue(signOnly, 'CN=under sign-only CA', []);
+    const result = verifyCertificateChain({ certificate: viewOf(leafCert), trustAnchors: [viewOf(signOnly.cert)], at: during });
+    expect(result).toMatchObject({ code: 'ERR_CHAIN_KEY_CERT_SIGN', link: 1 });
+    expect(result.reason).toContain('keyCertSign');
   });
 });

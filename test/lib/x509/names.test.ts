@@ -5,6 +5,49 @@ import {
   decodeName, distinguishedNamesEqual, encodeName, formatDistinguishedName, parseDistinguishedName, parseOpensslSubject, parseSubjectText,
 } from '../../../lib/x509/index.js';
 import { codeOf } from '../../support/coded.js';
+import { matchTlsClientAuthField } from '../../../lib/mtls/tls-client-auth-fields.js';
+import { readCertificate } from '../../../lib/x509/index.js';
+import 'reflect-metadata';
+import { webcrypto } from 'node:crypto';
+
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+import * as x509 from '@peculiar/x509';
+
+describe('attribute types by dotted OID or OpenSSL name, with string values (RFC 4514 §3)', () => {
+  it('accepts the names OpenSSL uses for the EV jurisdiction attributes, businessCategory and serialNumber', () => {
+    const dn = parseDistinguishedName('CN=bank,serialNumber=12345,businessCategory=Private Organization,jurisdictionC=GB,jurisdictionST=Wales,jurisdictionL=Cardiff');
+    expect(dn.map((rdn) => rdn[0]?.type)).toEqual([
+      '1.3.6.1.4.1.311.60.2.1.1', '1.3.6.1.4.1.311.60.2.1.2', '1.3.6.1.4.1.311.60.2.1.3', '2.5.4.15', '2.5.4.5', '2.5.4.3',
+    ]);
+    expect(distinguishedNamesEqual(dn, parseDistinguishedName('CN=bank,2.5.4.5=12345,2.5.4.15=private organization,1.3.6.1.4.1.311.60.2.1.3=GB,jurisdictionStateOrProvinceName=Wales,1.3.6.1.4.1.311.60.2.1.1=Cardiff'))).toBe(true);
+    expect(parseOpensslSubject('/jurisdictionC=GB/CN=x')[0]).toEqual([{ type: '1.3.6.1.4.1.311.60.2.1.3', value: 'GB' }]);
+  });
+
+  it('rejects a descr it does not know because RFC 4514 §3 then asks for the dotted OID', () => {
+    expect(codeOf(() => parseDistinguishedName('flavour=vanilla'))).toBe('ERR_DN_UNKNOWN_ATTRIBUTE');
+  });
+
+  it('prints a dotted type with the #hex of the bytes read, and writes them back unchanged', () => {
+    const dn = parseDistinguishedName('1.3.6.1.4.1.311.60.2.1.3=#13024742,CN=x');
+    expect(formatDistinguishedName(dn)).toBe('1.3.6.1.4.1.311.60.2.1.3=#13024742,CN=x');
+    expect(decodeName(decodeAsn1(encodeName(dn)))).toEqual(dn);
+  });
+
+  it('accepts a registered 1.3.6.1.4.1.311.60.2.1.3=GB tls_client_auth_subject_dn against a certificate carrying jurisdictionC', async () => {
+    x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+    const keys = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']) as CryptoKeyPair;
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({
+      serialNumber: '01', keys, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      name: new x509.Name([{ '1.3.6.1.4.1.311.60.2.1.3': [{ printableString: 'GB' }] }, { '2.5.4.15': [{ utf8String: 'Private Organization' }] }, { CN: [{ utf8String: 'bank.example' }] }]),
+      extensions: [new x509.BasicConstraintsExtension(false)],
+    });
+    const view = readCertificate(new Uint8Array(cert.rawData));
+    expect(view.subject[0]).toEqual([{ type: '1.3.6.1.4.1.311.60.2.1.3', value: 'GB', hex: '13024742' }]);
+    const registered = 'CN=bank.example,businessCategory=Private Organization,1.3.6.1.4.1.311.60.2.1.3=GB';
+    expect(matchTlsClientAuthField(view, 'tls_client_auth_subject_dn', registered).matched).toBe(true);
+    expect(matchTlsClientAuthField(view, 'tls_client_auth_subject_dn', registered.replace('=GB', '=FR')).matched).toBe(false);
+  });
+});
 
 describe('the deck\'s subject bytes 30 19 31 17 …', () => {
   const bytes = fromHex('30 19 31 17 30 15 06 03 55 04 03 0C 0E 2A 2E 61 75 74 68 6C 65 74 65 2E 63 6F 6D');
@@ -45,7 +88,8 @@ describe('parseDistinguishedName (RFC 4514)', () => {
 
   it('accepts a dotted OID with a #hex BER value', () => {
     expect(parseDistinguishedName('2.5.4.3=#0c0161')).toEqual([[{ type: '2.5.4.3', shortName: 'CN', value: 'a' }]]);
-    expect(parseDistinguishedName('1.2.3.4=#0c0161')).toEqual([[{ type: '1.2.3.4', value: '#0c0161' }]]);
+    expect(parseDistinguishedName('1.2.3.4=#0c0161')).toEqual([[{ type: '1.2.3.4', value: 'a', hex: '0c0161' }]]);
+    expect(parseDistinguishedName('1.2.3.4=#020105')).toEqual([[{ type: '1.2.3.4', value: '#020105', hex: '020105' }]]);
   });
 
   it('accepts OpenSSL\'s "CN = a, O = b" spacing', () => {
