@@ -5,6 +5,8 @@ export { startLabServer } from './listen.js';
 export type { StartLabServerOptions, RunningLabServer } from './listen.js';
 export { startLab, formatTrace } from './notebook.js';
 export type { Lab, LabEndpoints } from './notebook.js';
+export { notebookHelpers, displayTrace, displayBundle } from './notebook-helpers.js';
+export type { NotebookHelpers, Refusal, TslabModule } from './notebook-helpers.js';
 export { resolveConfig, parseProfileName, normalizeAddress, DEFAULT_RESOURCE_SERVER, DEFAULT_USERS } from './config.js';
 export type { LabServerOptions, ResolvedConfig, ProfileName, ResourceServerCredentials, TrustedAssertionIssuer, LabUser } from './config.js';
 export { PATHS } from './context.js';
