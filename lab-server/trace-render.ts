@@ -39,8 +39,11 @@ const TRACE_STYLE = `
 .lab-trace table.lt td{white-space:normal;overflow-wrap:anywhere;min-width:8em}
 .lab-trace table.lt td.k,.lab-trace table.lt td.n,.lab-trace table.lt td.mark{white-space:nowrap;overflow-wrap:normal;min-width:0}
 .lab-trace table.lt td.k{width:1%}
-.lab-trace table.lt td.mark{width:1.5em;text-align:center;font-weight:700}
-.lab-trace table.lt td.n{width:2em;text-align:right}
+.lab-trace table.lt td code{white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-all}
+.lab-trace table.lt td.k code{white-space:nowrap;overflow-wrap:normal;word-break:normal}
+.lab-trace table.lt td.mark{width:2.5em;text-align:center;font-weight:700}
+.lab-trace table.lt td.n{width:2.5em;text-align:right}
+.lab-trace table.lt td.n>span,.lab-trace table.lt td.mark>span{display:inline-block;min-width:2.4em}
 .lab-trace table.lt td.spec{min-width:9em;width:14em}
 .lab-trace table.lt td.spec a{white-space:nowrap}
 .lab-trace table.lt tr.fail td{background:#ffebe9}
@@ -266,7 +269,7 @@ function renderTrace(trace: Trace, form: 'compact' | 'full'): string {
   const checks = trace.checks.length === 0
     ? `${heading('Checks')}<p class="muted">this endpoint made no client-authentication checks</p>`
     : `${heading('Checks, in the order the server made them')}<table class="lt lab-trace-checks"><thead><tr><th>#</th><th></th><th>check</th><th>what the server found</th><th>rule</th></tr></thead><tbody>${
-      trace.checks.map((check, i) => `<tr class="${check.passed ? 'pass' : 'fail'}"><td class="n muted">${i + 1}</td><td class="mark">${check.passed ? '✓' : '✗'}</td>`
+      trace.checks.map((check, i) => `<tr class="${check.passed ? 'pass' : 'fail'}"><td class="n muted"><span>${i + 1}</span></td><td class="mark"><span>${check.passed ? '✓' : '✗'}</span></td>`
         + `<td class="k">${code(check.name)}</td><td>${escapeHtml(check.detail)}</td><td class="spec">${renderSpecLinks(check.spec)}</td></tr>`).join('')}</tbody></table>`;
   const notes = trace.notes.length === 0 ? '' : folded('notes', 'Notes', `<ul>${trace.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
   const response = `<p>${code(`HTTP ${trace.response.status}`)}</p>${table(Object.entries(trace.response.headers).map(([k, v]) => [k, code(v)]))}`
