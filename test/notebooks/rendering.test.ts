@@ -15,6 +15,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const exportDir = join(root, 'test-artifacts', 'nbconvert-lab');
 const screenshotDir = join(root, 'test-artifacts', 'screenshots');
+const ownExecutedDir = join(exportDir, 'executed');
 const SCREENSHOTS = ['03-client-assertions', '06-mutual-tls'];
 const MIN_CELL_PX = 40;
 /** The first line of mermaid source, as a learner would see it if a diagram were not drawn. */
@@ -53,21 +54,29 @@ describe.runIf(!missing || isCI)('chapters exported with nbconvert --template la
 
   beforeAll(async () => {
     if (missing) throw new Error(`CI=true requires Jupyter, tslab and Chromium. ${missing}`);
-    // Reuse the notebook test's executed copies when they are newer than the chapter and the renderer.
+    // Reuse the notebook test's executed copies when they are newer than the chapter and the renderer;
+    // otherwise execute into a folder of our own, so two test files never write the same copy.
     const renderer = Math.max(mtime(join(root, 'lab-server', 'dist', 'trace-render.js')), mtime(join(root, 'lab-server', 'dist', 'notebook-helpers.js')));
-    const stale = notebooks.filter((p) => mtime(join(artifactsDir, basename(p))) < Math.max(mtime(p), renderer));
+    const fresh = (p: string, copy: string) => mtime(copy) > Math.max(mtime(p), renderer);
+    const stale: string[] = [];
+    for (const p of notebooks) {
+      const name = basename(p, '.ipynb');
+      const candidates = [join(artifactsDir, basename(p)), join(ownExecutedDir, basename(p))];
+      const copy = candidates.find((c) => fresh(p, c));
+      if (copy === undefined) stale.push(p);
+      executed.set(name, copy ?? candidates[1] as string);
+    }
     if (stale.length > 0) {
       const jupyterPath = registerKernel();
       const queue = [...stale];
       const worker = async () => {
         for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
-          const run = await runNotebook(p, join(artifactsDir, basename(p)), jupyterPath);
+          const run = await runNotebook(p, join(ownExecutedDir, basename(p)), jupyterPath);
           if (run.code !== 0) throw new Error(run.output);
         }
       };
       await Promise.all([worker(), worker()]);
     }
-    for (const p of notebooks) executed.set(basename(p, '.ipynb'), join(artifactsDir, basename(p)));
 
     mkdirSync(exportDir, { recursive: true });
     const convert = spawnSync(python, ['-m', 'nbconvert', '--to', 'html', '--template', 'lab', '--output-dir', exportDir, ...executed.values()], { encoding: 'utf8' });
