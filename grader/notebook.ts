@@ -30,7 +30,7 @@ export function renderCheckHtml(result: CheckResult): string {
     const reason = e.reason === undefined || e.status === 'passed' ? '' : `<div>${html(e.reason)}</div>`;
     const hint = e.status === 'passed' || e.hints[0] === undefined ? '' : `<div style="color:#57606a">Hint: ${html(e.hints[0])} <i>(more: <code>authlab check ${html(e.id)} --hint</code>)</i></div>`;
     const detail = `${reason}${failures.length > 0 ? `<ul style="margin:4px 0">${failures.join('')}</ul>` : ''}${hint}`;
-    return `<tr><td style="color:${colour};font-weight:bold">${html(label)}</td><td><code>${html(e.id)}</code><br>${html(e.title)}</td><td style="text-align:right">${roundPoints(e.points)}/${roundPoints(e.maxPoints)}</td><td style="text-align:left">${detail || '—'}</td></tr>`;
+    return `<tr><td style="color:${colour};font-weight:bold;white-space:nowrap"><span style="display:inline-block;min-width:2.4em">${html(label)}</span></td><td><code>${html(e.id)}</code><br>${html(e.title)}</td><td style="text-align:right">${roundPoints(e.points)}/${roundPoints(e.maxPoints)}</td><td style="text-align:left">${detail || '—'}</td></tr>`;
   });
   const solved = result.exercises.filter((e) => e.status === 'passed').length;
   return `<div class="authlab-check"><table style="border-collapse:collapse"><thead><tr><th></th><th>exercise</th><th>points</th><th style="text-align:left">details</th></tr></thead><tbody>${rows.join('')}</tbody></table><p><b>${roundPoints(result.points)}/${roundPoints(result.maxPoints)} points</b>, ${solved} of ${result.exercises.length} solved.</p></div>`;

@@ -112,13 +112,4 @@ export async function startLab(options: StartLabServerOptions = {}): Promise<Lab
   };
 }
 
-/** A trace as text: the request line, each check with ✓/✗ and its spec section, and the response. */
-export function formatTrace(trace: Trace | undefined): string {
-  if (trace === undefined) return '(no trace)';
-  const lines = [`${trace.request.method} ${trace.request.path} (${trace.request.listener}) → ${trace.response.status}${trace.outcome.error === undefined ? '' : ` ${trace.outcome.error} [${trace.outcome.code}]`}`];
-  if (trace.clientId !== undefined) lines.push(`client: ${trace.clientId}${trace.method === undefined ? '' : ` (${trace.method})`}`);
-  if (trace.request.certificate !== undefined) lines.push(`certificate: ${trace.request.certificate.subject} via ${trace.request.certificate.source}, x5t#S256 ${trace.request.certificate['x5t#S256']}`);
-  for (const note of trace.notes) lines.push(`note: ${note}`);
-  for (const check of trace.checks) lines.push(`  ${check.passed ? '✓' : '✗'} ${check.name}: ${check.detail}${check.spec === undefined ? '' : `  [${check.spec}]`}`);
-  return lines.join('\n');
-}
+export { formatTrace } from './trace-render.js';

@@ -151,7 +151,7 @@ export function labRouter(ctx: LabContext): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.end(renderTraceHtml(trace));
+    res.end(renderTraceHtml(trace, { form: 'full' }));
   });
 
   router.get('/traces/:id', (req, res) => {

@@ -36,6 +36,8 @@ describe('/lab: the trace viewer', () => {
     expect(html.status).toBe(200);
     expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(html.text).toContain(`data-trace-id="${id}"`);
+    expect(html.text).toContain('<div class="lab-trace lab-trace-full"');
+    expect(html.text).toContain('<pre class="mermaid lab-trace-diagram">sequenceDiagram');
     const missing = await request(`${lab.httpUrl}/lab/traces/nope/html`);
     expect(missing.status).toBe(404);
     expect(missing.body.error).toBe('not_found');

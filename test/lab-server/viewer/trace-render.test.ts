@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderTraceHtml, startLab, type Lab, type Trace } from '@client-auth-lab/lab-server';
 import {
-  describeTimeClaim, diagramLabel, escapeHtml, renderTraceMarkdown, traceSequenceDiagram,
+  describeTimeClaim, diagramLabel, escapeHtml, formatTrace, renderTraceMarkdown, traceDiagramSentence, traceOutputs, traceSequenceDiagram,
 } from '../../../lab-server/trace-render.js';
 import { classroomRows, traceMethod, traceResult } from '../../../lab-server/trace-summary.js';
 import { JWT_BEARER, assertionClaims, ecKey, postForm, request, signJwt, type HttpAnswer } from '../support.js';
@@ -114,6 +114,76 @@ describe('renderTraceHtml', () => {
   it('keeps the existing contract for notebooks: undefined renders a placeholder', () => {
     expect(renderTraceHtml(undefined)).toBe('<p><em>no trace recorded</em></p>');
     expect(renderTraceMarkdown(undefined)).toBe('_no trace recorded_');
+  });
+});
+
+describe('the compact form (notebooks) and the full form (the /lab viewer)', () => {
+  it('shows the verdict, the failed check with its rule and the checks, with inputs and response folded', () => {
+    const html = renderTraceHtml(refused);
+    expect(html).toMatch(/^<div class="lab-trace lab-trace-compact" /);
+    const order = ['class="why"', 'Refused at the check <code>exp</code>', 'rfc7523.html#section-3', 'class="lt lab-trace-checks"',
+      '<details class="lab-trace-inputs"><summary>What came in</summary>', '<details class="lab-trace-response"><summary>What went out</summary>'];
+    const at = order.map((part) => html.indexOf(part));
+    expect(at.every((i) => i >= 0), String(at)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(html).not.toMatch(/<details[^>]* open/);
+    expect(html).not.toMatch(/<h[1-6]\b/);
+  });
+
+  it('carries no mermaid source: no <pre class="mermaid">, no sequenceDiagram text', () => {
+    for (const trace of [refused, issued]) {
+      const html = renderTraceHtml(trace);
+      expect(html).not.toContain('mermaid');
+      expect(html).not.toContain('sequenceDiagram');
+      expect(html).not.toContain('->>');
+    }
+  });
+
+  it('keeps every section open with the drawable diagram in the full form', () => {
+    const html = renderTraceHtml(refused, { form: 'full' });
+    expect(html).toMatch(/^<div class="lab-trace lab-trace-full" /);
+    expect(html).toContain(`<pre class="mermaid lab-trace-diagram">${escapeHtml(traceSequenceDiagram(refused))}</pre>`);
+    expect(html).toContain('<h3>What came in</h3>');
+    expect(html).not.toContain('<details');
+  });
+
+  it('scopes its table rules above JupyterLab\'s (table-layout auto, names nowrap, values wrap with a minimum width)', () => {
+    const style = /<style>(.*?)<\/style>/.exec(renderTraceHtml(issued))?.[1] ?? '';
+    expect(style).toContain('.lab-trace table.lt{border-collapse:collapse;table-layout:auto;');
+    expect(style).toMatch(/\.lab-trace table\.lt td\{white-space:normal;overflow-wrap:anywhere;min-width:8em\}/);
+    expect(style).toMatch(/\.lab-trace table\.lt td\.k,[^{]*\{white-space:nowrap;overflow-wrap:normal;min-width:0\}/);
+    expect(renderTraceHtml(issued).match(/<table(?! class="lt)/g)).toBeNull();
+  });
+});
+
+describe('traceOutputs: what a notebook cell displays for a trace', () => {
+  it('gives the HTML with a text fallback, then the diagram as text/vnd.mermaid with a sentence as fallback', () => {
+    const [html, diagram, ...rest] = traceOutputs(refused);
+    expect(rest).toEqual([]);
+    expect(html).toEqual({ data: { 'text/html': renderTraceHtml(refused), 'text/plain': formatTrace(refused) }, metadata: {} });
+    expect(diagram).toEqual({ data: { 'text/vnd.mermaid': traceSequenceDiagram(refused), 'text/plain': traceDiagramSentence(refused) }, metadata: {} });
+  });
+
+  it('describes the exchange in a sentence, never in diagram source', () => {
+    const sentence = traceDiagramSentence(refused);
+    expect(sentence).toBe(`Client ${clientId} sent POST /token (private_key_jwt) to the authorization server over plain HTTP; `
+      + `${refused.checks.length - 1} checks passed and exp failed; the server answered 401 invalid_client.`);
+    expect(traceDiagramSentence(issued)).toMatch(/checks passed; the server answered 200 with an access token\.$/);
+    for (const text of [sentence, traceDiagramSentence(issued)]) {
+      expect(text).not.toMatch(/sequenceDiagram|participant|->>|-->>|Note over/);
+    }
+  });
+
+  it('names the proxy and the forwarded certificate in the sentence', () => {
+    const viaProxy: Trace = {
+      ...issued,
+      request: { ...issued.request, certificate: { subject: 'CN=mtls', issuer: 'CN=lab', serialNumber: '01', notBefore: '', notAfter: '', selfIssued: false, 'x5t#S256': 'A4Dt', source: 'x-ssl-cert', chainLength: 0 } },
+    };
+    expect(traceDiagramSentence(viaProxy)).toContain('to the authorization server through a TLS-terminating proxy with the client certificate CN=mtls forwarded in X-Ssl-Cert;');
+  });
+
+  it('shows the placeholder alone when no trace was recorded', () => {
+    expect(traceOutputs(undefined)).toEqual([{ data: { 'text/html': '<p><em>no trace recorded</em></p>', 'text/plain': '(no trace)' }, metadata: {} }]);
   });
 });
 

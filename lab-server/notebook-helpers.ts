@@ -1,0 +1,164 @@
+/**
+ * The helpers chapters use to show the server's answer and its trace, in one place:
+ *
+ *   import * as tslab from 'tslab';
+ *   const { show, expectAccepted, expectRefused, tryRegister, showTrace } = notebookHelpers(tslab, lab);
+ *
+ * A trace becomes two display_data outputs (traceOutputs): the compact HTML, and the exchange as
+ * text/vnd.mermaid with a sentence as its text/plain fallback.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { LabResponse } from './http-client.js';
+import type { Lab } from './notebook.js';
+import { traceOutputs, type MimeBundle } from './trace-render.js';
+import type { Trace } from './traces.js';
+
+/** The part of the `tslab` module the helpers use (tslab 1.0.22). */
+export interface TslabModule {
+  display: { raw(contentType: string, data: string): unknown };
+}
+
+type WriteDisplayData = (content: { data: Record<string, string>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+
+const moduleCache = createRequire(import.meta.url).cache;
+
+/**
+ * tslab's public display API sends one MIME type per output; a bundle with a fallback needs the
+ * kernel's own display_data writer, which lives in the jupyter module next to the `tslab` module the
+ * cell imported (found in Node's module cache by identity, so it is the running kernel's copy).
+ */
+function displayDataWriter(tslab: TslabModule): WriteDisplayData | undefined {
+  const entry = Object.values(moduleCache).find((m) => m?.exports === tslab || (m?.exports as TslabModule | undefined)?.display === tslab.display);
+  if (entry === undefined) return undefined;
+  const jupyter = moduleCache[join(dirname(entry.filename), 'jupyter.js')]?.exports as { lastWriteDisplayData?: WriteDisplayData | null } | undefined;
+  return jupyter?.lastWriteDisplayData ?? undefined;
+}
+
+/** Sends one display_data output carrying the whole bundle (or, failing that, its richest type). */
+export function displayBundle(tslab: TslabModule, bundle: MimeBundle): void {
+  const write = displayDataWriter(tslab);
+  if (write !== undefined) {
+    write({ data: bundle.data, metadata: bundle.metadata, transient: {} }, false);
+    return;
+  }
+  const [type, data] = Object.entries(bundle.data)[0] ?? [];
+  if (type !== undefined && data !== undefined) tslab.display.raw(type, data);
+}
+
+/** Shows a trace as a notebook shows it: the compact HTML, then the exchange diagram. */
+export function displayTrace(tslab: TslabModule, trace: Trace | undefined): void {
+  for (const bundle of traceOutputs(trace)) displayBundle(tslab, bundle);
+}
+
+/** One refusal met by expectRefused, for a chapter's summary table. */
+export interface Refusal {
+  mistake: string;
+  status: number;
+  error: string;
+  code: string;
+  check: string;
+  spec: string;
+}
+
+export interface NotebookHelpers {
+  /** Prints the status, the body and the failed check, and shows the trace of this answer. */
+  show(answer: LabResponse, server?: Lab): void;
+  /** Prints `label: HTTP status`, the named response headers and the body, and shows the trace. */
+  show(label: string, answer: LabResponse, headers?: string[]): void;
+  /** Shows the answer; throws unless it is a 200. */
+  expectAccepted(answer: LabResponse, server?: Lab): void;
+  /** Shows the answer; throws unless it is a refusal whose trace carries `code` (the lib's error code). */
+  expectRefused(answer: LabResponse, code: string, server?: Lab): void;
+  /** Same, and the answer's `error` must be `error` (RFC 6749 §5.2). */
+  expectRefused(answer: LabResponse, error: string, code: string): void;
+  /** A refusal (4xx) with `code`, recorded in `refusals` under `mistake`. */
+  expectRefused(mistake: string, answer: LabResponse, code: string): void;
+  /** Registers, or prints why the server refused the metadata and shows that trace (RFC 7591 §3.2.2). */
+  tryRegister(metadata: Record<string, unknown>): Promise<void>;
+  /** Shows a trace (the newest by default). */
+  showTrace(trace?: Trace): void;
+  /** Every refusal recorded by expectRefused(mistake, …), in order. */
+  refusals: Refusal[];
+}
+
+function bodyText(body: unknown): string {
+  return typeof body === 'string' ? body : JSON.stringify(body);
+}
+
+/** The trace of this answer: the one named by its X-Lab-Trace-Id, else the server's newest. */
+function traceOf(server: Lab, answer: LabResponse): Trace | undefined {
+  const id = answer.headers['x-lab-trace-id'];
+  return (id === undefined ? undefined : server.server.context.traces.get(id)) ?? server.lastTrace();
+}
+
+function isLab(value: unknown): value is Lab {
+  return typeof value === 'object' && value !== null && typeof (value as Lab).lastTrace === 'function';
+}
+
+/** The helpers bound to one cell's `tslab` and the chapter's lab server. */
+export function notebookHelpers(tslab: TslabModule, lab: Lab): NotebookHelpers {
+  const refusals: Refusal[] = [];
+
+  const showAnswer = (answer: LabResponse, server: Lab): Trace | undefined => {
+    console.log(`HTTP ${answer.status}`);
+    console.log(JSON.stringify(answer.body, null, 2));
+    const trace = traceOf(server, answer);
+    const failed = trace?.checks.find((c) => !c.passed);
+    if (failed !== undefined) console.log(`\nthe server's reason, check "${failed.name}": ${failed.detail}  [${failed.spec ?? ''}]`);
+    displayTrace(tslab, trace);
+    return trace;
+  };
+
+  function show(answer: LabResponse, server?: Lab): void;
+  function show(label: string, answer: LabResponse, headers?: string[]): void;
+  function show(first: LabResponse | string, second?: LabResponse | Lab, headers: string[] = []): void {
+    if (typeof first !== 'string') {
+      showAnswer(first, isLab(second) ? second : lab);
+      return;
+    }
+    const answer = second as LabResponse;
+    console.log(`${first}: HTTP ${answer.status}${headers.length === 0 ? ` ${bodyText(answer.body)}` : ''}`);
+    if (headers.length > 0) {
+      for (const h of headers) console.log(`  ${h}: ${answer.headers[h] ?? '(absent)'}`);
+      console.log(`  body: ${bodyText(answer.body)}`);
+    }
+    displayTrace(tslab, traceOf(lab, answer));
+  }
+
+  function expectAccepted(answer: LabResponse, server: Lab = lab): void {
+    showAnswer(answer, server);
+    if (answer.status !== 200) throw new Error(`expected tokens, got HTTP ${answer.status}: ${JSON.stringify(answer.body)}`);
+  }
+
+  function expectRefused(answer: LabResponse, code: string, server?: Lab): void;
+  function expectRefused(answer: LabResponse, error: string, code: string): void;
+  function expectRefused(mistake: string, answer: LabResponse, code: string): void;
+  function expectRefused(first: LabResponse | string, second: LabResponse | string, third?: string | Lab): void {
+    if (typeof first === 'string') {
+      const answer = second as LabResponse;
+      const trace = showAnswer(answer, lab);
+      const failed = trace?.checks.find((c) => !c.passed);
+      refusals.push({ mistake: first, status: answer.status, error: String(answer.body?.error), code: String(trace?.outcome.code), check: failed?.name ?? '', spec: failed?.spec ?? '' });
+      if (answer.status < 400 || trace?.outcome.code !== third) throw new Error(`expected a refusal with ${String(third)}, got HTTP ${answer.status} ${trace?.outcome.code ?? ''}`);
+      return;
+    }
+    const [error, code, server] = typeof third === 'string' ? [second as string, third, lab] : [undefined, second as string, third ?? lab];
+    const got = showAnswer(first, server)?.outcome.code;
+    if (first.status < 400 || got !== code || (error !== undefined && first.body?.error !== error)) {
+      throw new Error(`expected a refusal with ${error === undefined ? code : `${error} (${code})`}, got HTTP ${first.status} ${first.body?.error ?? ''} ${got ?? ''}`);
+    }
+  }
+
+  async function tryRegister(metadata: Record<string, unknown>): Promise<void> {
+    try {
+      const client = await lab.register(metadata);
+      console.log('registered', client.client_id);
+    } catch (error) {
+      console.log('registration refused:', JSON.stringify((error as { body?: unknown }).body));
+      displayTrace(tslab, lab.lastTrace({ endpoint: 'register' }));
+    }
+  }
+
+  return { show, expectAccepted, expectRefused, tryRegister, showTrace: (trace = lab.lastTrace()) => displayTrace(tslab, trace), refusals };
+}

@@ -1,0 +1,84 @@
+// notebookHelpers: the chapters' show/expectAccepted/expectRefused, against a real lab server, with a
+// stand-in for tslab's display that records what a cell would show (outside a kernel, so the
+// one-type-per-output path is the one taken).
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { displayTrace, notebookHelpers, renderTraceHtml, startLab, traceSequenceDiagram, type Lab, type LabResponse } from '@client-auth-lab/lab-server';
+import { encodeClientSecretBasic } from '@client-auth-lab/lib';
+
+let lab: Lab;
+let client: { client_id: string; client_secret?: string };
+const shown: [string, string][] = [];
+const tslab = { display: { raw: (type: string, data: string) => { shown.push([type, data]); } } };
+
+const token = (secret: string): Promise<LabResponse> => lab.request(lab.urls.token, {
+  form: { grant_type: 'client_credentials' },
+  headers: { authorization: encodeClientSecretBasic(client.client_id, secret) },
+});
+
+beforeAll(async () => {
+  lab = await startLab({ tlsPort: false, log: () => {} });
+  client = await lab.register({ token_endpoint_auth_method: 'client_secret_basic', grant_types: ['client_credentials'] });
+});
+afterAll(() => lab.stop());
+beforeEach(() => {
+  shown.length = 0;
+  vi.spyOn(console, 'log').mockImplementation(() => {});
+});
+
+describe('notebookHelpers', () => {
+  it('accepts a 200 and shows the trace of that answer: the compact HTML, then the diagram', async () => {
+    const { expectAccepted } = notebookHelpers(tslab, lab);
+    const answer = await token(client.client_secret as string);
+    expectAccepted(answer);
+    const trace = lab.server.context.traces.get(answer.headers['x-lab-trace-id'] as string);
+    expect(shown).toEqual([['text/html', renderTraceHtml(trace)], ['text/vnd.mermaid', traceSequenceDiagram(trace!)]]);
+  });
+
+  it('rejects an answer in expectAccepted because it was not a 200', async () => {
+    const { expectAccepted } = notebookHelpers(tslab, lab);
+    expect(() => expectAccepted(notebookAnswer(401))).toThrow('expected tokens, got HTTP 401');
+  });
+
+  it('accepts a refusal in each of the chapters\' three call forms, and records the labelled ones', async () => {
+    const helpers = notebookHelpers(tslab, lab);
+    const wrong = await token('wrong');
+    const code = lab.lastTrace()?.outcome.code as string;
+    expect(code).toMatch(/^ERR_/);
+    helpers.expectRefused(wrong, code);
+    helpers.expectRefused(wrong, code, lab);
+    helpers.expectRefused(wrong, 'invalid_client', code);
+    helpers.expectRefused('wrong secret', wrong, code);
+    expect(helpers.refusals).toEqual([expect.objectContaining({ mistake: 'wrong secret', status: 401, error: 'invalid_client', code })]);
+    expect(shown.filter(([type]) => type === 'text/vnd.mermaid')).toHaveLength(4);
+  });
+
+  it('rejects in expectRefused because the code, the error or the status differ', async () => {
+    const helpers = notebookHelpers(tslab, lab);
+    const wrong = await token('wrong');
+    const code = lab.lastTrace()?.outcome.code as string;
+    expect(() => helpers.expectRefused(wrong, 'ERR_OTHER')).toThrow('expected a refusal with ERR_OTHER');
+    expect(() => helpers.expectRefused(wrong, 'invalid_grant', code)).toThrow(`expected a refusal with invalid_grant (${code})`);
+    const ok = await token(client.client_secret as string);
+    expect(() => helpers.expectRefused('not refused', ok, code)).toThrow(`expected a refusal with ${code}, got HTTP 200`);
+  });
+
+  it('prints a labelled answer with the headers asked for', async () => {
+    const { show } = notebookHelpers(tslab, lab);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    log.mockClear();
+    show('wrong secret', await token('wrong'), ['www-authenticate']);
+    expect(log.mock.calls.map((c) => c.join(' '))).toEqual([
+      'wrong secret: HTTP 401', '  www-authenticate: Basic realm="client-auth-lab", charset="UTF-8"', expect.stringMatching(/^ {2}body: \{"error":"invalid_client"/),
+    ]);
+    expect(shown.map(([type]) => type)).toEqual(['text/html', 'text/vnd.mermaid']);
+  });
+
+  it('shows only the placeholder when there is no trace', () => {
+    displayTrace(tslab, undefined);
+    expect(shown).toEqual([['text/html', '<p><em>no trace recorded</em></p>']]);
+  });
+});
+
+function notebookAnswer(status: number): LabResponse {
+  return { status, headers: {}, body: { error: 'invalid_client' } } as unknown as LabResponse;
+}
