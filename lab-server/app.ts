@@ -112,7 +112,7 @@ export function labRequestListener(app: Express): (req: IncomingMessage, res: Se
 export function createLabApp(options: LabAppOptions): Express {
   const config = resolveConfig(options, options);
   const store = options.store ?? createMemoryStore();
-  const traces = options.traces ?? new TraceBuffer(config.traceCapacity);
+  const traces = options.traces ?? new TraceBuffer({ anonymous: config.traceCapacity, perClient: config.tracesPerClient, maxBytes: config.traceMemoryBytes });
   const ctx = createLabContext(config, store, traces, options.trustAnchors ?? [], options.jwks ?? { keys: [] }, options.caCertificatePem);
   if (options.clients !== undefined) preloadClients(ctx, options.clients);
 
