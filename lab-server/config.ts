@@ -66,7 +66,7 @@ export interface LabServerOptions {
   shared?: boolean;
   /** Hosts (name or address, optionally :port) a jwks_uri may name even when shared: http, private addresses. */
   allowJwksHosts?: readonly string[];
-  /** Token requests allowed per client per minute (a bucket of this size refilled over a minute); 0 = no limit. Default 600. */
+  /** Token requests allowed per client per minute (a bucket of this size refilled over a minute); 0 = no limit. Default 600 when shared, else none. */
   tokenRateLimit?: number;
   /** Registrations allowed per initial access token per minute; 0 = no limit. Default 600. */
   registrationRateLimit?: number;
@@ -132,6 +132,7 @@ export function resolveConfig(options: LabServerOptions, urls: { httpBaseUrl: st
   const profileName = parseProfileName(options.profile);
   const profile = profileName === 'none' ? undefined : FAPI_PROFILES[profileName];
   const issuer = (options.issuer ?? urls.httpBaseUrl).replace(/\/+$/, '');
+  const shared = options.shared ?? options.registrationToken !== undefined;
   return {
     issuer,
     httpBaseUrl: urls.httpBaseUrl.replace(/\/+$/, ''),
@@ -156,9 +157,10 @@ export function resolveConfig(options: LabServerOptions, urls: { httpBaseUrl: st
     traceCapacity: options.traceCapacity ?? 500,
     tracesPerClient: options.tracesPerClient ?? 200,
     traceMemoryBytes: options.traceMemoryBytes ?? 64 * 1024 * 1024,
-    shared: options.shared ?? options.registrationToken !== undefined,
+    shared,
     allowJwksHosts: (options.allowJwksHosts ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== ''),
-    tokenRateLimit: options.tokenRateLimit ?? 600,
+    // Limits guard a shared room; a learner alone (and the bench) is never limited unless asked.
+    tokenRateLimit: options.tokenRateLimit ?? (shared ? 600 : 0),
     registrationRateLimit: options.registrationRateLimit ?? 600,
     rateLimitByAddress: options.rateLimitByAddress ?? false,
     log: options.log ?? ((message) => console.error(message)),
