@@ -157,6 +157,34 @@ export function newTraceId(): string {
   return randomBase64Url(9);
 }
 
+/** Characters of the string values of a flat record (a form, headers, a token response). */
+function flatLength(values: Record<string, unknown> | undefined): number {
+  let n = 0;
+  if (values === undefined) return n;
+  for (const name in values) {
+    const value = values[name];
+    n += name.length + 6 + (typeof value === 'string' ? value.length : Array.isArray(value) ? value.join(',').length : 16);
+  }
+  return n;
+}
+
+/**
+ * About the size of a trace as JSON, without serializing it on every request: the flat parts counted,
+ * the rare nested ones (a registration's JSON body, decoded JWTs) serialized.
+ */
+export function approximateTraceBytes(trace: Trace): number {
+  const { request, response } = trace;
+  let n = 600 + flatLength(request.headers) + flatLength(request.form) + flatLength(request.query) + flatLength(response.headers);
+  for (const check of trace.checks) n += 60 + check.name.length + (check.detail?.length ?? 0) + (check.spec?.length ?? 0);
+  for (const note of trace.notes) n += note.length + 4;
+  if (request.json !== undefined) n += JSON.stringify(request.json).length;
+  if (request.jwts !== undefined) n += JSON.stringify(request.jwts).length;
+  if (request.certificate !== undefined) n += 600;
+  const body = response.body;
+  n += typeof body === 'object' && body !== null && !Array.isArray(body) ? flatLength(body as Record<string, unknown>) : body === undefined ? 0 : JSON.stringify(body).length;
+  return n;
+}
+
 export type TraceListener = (trace: Trace) => void;
 
 /** Where a trace recorded here is also sent (the PostgreSQL store shares traces between processes). */
@@ -167,7 +195,7 @@ export interface TraceBufferOptions {
   perClient?: number;
   /** Traces kept that name no client (discovery, a parse error …; default 500). */
   anonymous?: number;
-  /** Bound on the JSON size of everything kept (default 64 MiB): past it the fullest client loses its oldest. */
+  /** Bound on the (approximate) JSON size of everything kept (default 64 MiB): past it the fullest client loses its oldest. */
   maxBytes?: number;
   publish?: TracePublisher;
 }
@@ -237,7 +265,7 @@ export class TraceBuffer {
 
   #keep(trace: Trace, known?: number): number | undefined {
     if (this.#byId.has(trace.id)) return undefined;
-    const bytes = known ?? Buffer.byteLength(JSON.stringify(trace));
+    const bytes = known ?? approximateTraceBytes(trace);
     const key = trace.clientId ?? ANONYMOUS;
     let bucket = this.#buckets.get(key);
     if (bucket === undefined) {

@@ -2,6 +2,7 @@
 // the instructor's class view (GET /lab/class), and exports that mask secrets and private keys.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceBuffer, type Trace } from '@client-auth-lab/lab-server';
+import { approximateTraceBytes } from '../../lab-server/traces.js';
 import { postForm, postJson, request, startTestServer, type RegisteredTestClient } from './support.js';
 import type { RunningLabServer } from '@client-auth-lab/lab-server';
 
@@ -118,6 +119,12 @@ describe('the class view and exports', () => {
     expect(traces.every((t) => t.clientId === student.client_id)).toBe(true);
     expect(answer.text).not.toContain(student.client_secret as string);
     expect(answer.text).not.toContain(student.registration_access_token);
+    // The memory bound counts about the JSON size, without serializing every trace.
+    for (const trace of traces) {
+      const actual = JSON.stringify(trace).length;
+      expect(approximateTraceBytes(trace)).toBeGreaterThan(actual / 2);
+      expect(approximateTraceBytes(trace)).toBeLessThan(actual * 2);
+    }
   });
 
   it('masks private keys a student pasted into their registration, in the trace and the export', async () => {
