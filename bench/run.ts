@@ -8,7 +8,10 @@
  *   BENCH_DURATION      seconds measured per server, case and round (default 6)
  *   BENCH_ROUNDS        rounds per case, the servers taking turns, medians reported (default 3)
  *   BENCH_WARMUP        seconds of warm-up before each measurement (default 2)
- *   BENCH_CASES         comma list of private_key_jwt,client_secret_basic,tls_client_auth (default all)
+ *   BENCH_CASES         comma list of private_key_jwt,client_secret_basic,tls_client_auth,workshop (default all);
+ *                       BENCH_CASES=workshop runs only the room of students (with BENCH_PEER=0 BENCH_LIMIT=0
+ *                       BENCH_GRADER=0 BENCH_NOTEBOOKS=0 to skip the rest)
+ *   BENCH_STUDENTS      students in the workshop case (default 200), BENCH_STUDENT_REQUESTS token requests each (default 50)
  *   BENCH_PEER=0        skip oidc-provider       BENCH_LIMIT=0      skip the local limit
  *   BENCH_GRADER=0      skip the grader timings  BENCH_NOTEBOOKS=0  skip the notebook timings
  *   BENCH_CHECK_ID      exercise for `authlab check` (default: the course's first)
@@ -25,6 +28,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openLabCertificateAuthority } from '@client-auth-lab/lab-server';
 import { runLoad, type LoadResult, type RequestSpec } from './load.js';
 import { startProcess, type RunningProcess } from './servers.js';
+import { runWorkshop, type WorkshopResult } from './workshop.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const authlab = join(root, 'bin', 'authlab.js');
@@ -46,6 +50,7 @@ const ALL_CASES = ['private_key_jwt', 'client_secret_basic', 'tls_client_auth'] 
 type CaseName = (typeof ALL_CASES)[number];
 const CASES: CaseName[] = (process.env.BENCH_CASES ?? ALL_CASES.join(','))
   .split(',').map((c) => c.trim()).filter((c): c is CaseName => (ALL_CASES as readonly string[]).includes(c));
+const WORKSHOP = (process.env.BENCH_CASES ?? 'workshop').split(',').map((c) => c.trim()).includes('workshop');
 const LAB_ARGS = (process.env.BENCH_LAB_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
 const CPU_PROF = process.env.BENCH_CPU_PROF;
 
@@ -455,6 +460,16 @@ async function main(): Promise<number> {
       else errors.push('express static: not measured');
     }
 
+    let workshop: WorkshopResult | undefined;
+    if (WORKSHOP) {
+      log('case workshop');
+      try {
+        workshop = await runWorkshop({ root, authlab, students: Math.round(envNumber('BENCH_STUDENTS', 200)), requestsPerStudent: Math.round(envNumber('BENCH_STUDENT_REQUESTS', 50)) });
+      } catch (error) {
+        errors.push(`workshop: ${(error as Error).message}`);
+      }
+    }
+
     const grader = enabled('BENCH_GRADER') ? (log('grader'), await graderTimings()) : [];
     const notebooks = enabled('BENCH_NOTEBOOKS') ? (log('notebooks'), await notebookTimings()) : [];
     const loadAfter = os.loadavg();
@@ -496,6 +511,17 @@ async function main(): Promise<number> {
       lines.push(`| lab private_key_jwt as a fraction of the slower (median of the rounds' own fractions) | ${fraction === undefined ? '—' : `${(fraction * 100).toFixed(0)} %`} |`);
       targets.push({ name: 'lab private_key_jwt ≥ 70 % of the local limit', holds: fraction === undefined ? undefined : fraction >= 0.7, detail: fraction === undefined ? '' : `${(fraction * 100).toFixed(0)} % of ${fmt(slower)}/s` });
     }
+    if (workshop !== undefined) {
+      const w = workshop;
+      lines.push('');
+      lines.push(`Workshop: ${w.students} students on one shared server (--registration-token, --traces self), each registering, sending ${w.requestsPerStudent} token requests (a quarter refused on purpose) and reading its own traces`);
+      lines.push('');
+      lines.push('| processes | store | requests | 5xx | unexpected answers | isolation failures | p50 ms | p99 ms | wall s | server RSS MiB |');
+      lines.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+      lines.push(`| ${w.processes} | memory | ${w.requests} | ${w.serverErrors} | ${w.unexpected} | ${w.isolationFailures} | ${fmt(w.p50, 2)} | ${fmt(w.p99, 2)} | ${fmt(w.wallSeconds, 1)} | ${fmt(w.serverRssMiB)} |`);
+      for (const sample of w.failureSamples) lines.push(`  failure: ${sample}`);
+      targets.push({ name: 'workshop: every student sees exactly its own traces, zero 5xx', holds: w.serverErrors === 0 && w.isolationFailures === 0 && w.unexpected === 0, detail: `${w.serverErrors} 5xx, ${w.isolationFailures} isolation failures, ${w.unexpected} unexpected` });
+    }
     if (grader.length > 0) {
       lines.push('');
       lines.push('| grader | wall s | status |');
@@ -530,6 +556,7 @@ async function main(): Promise<number> {
       settings: { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS, rounds: ROUNDS, cases: CASES, labArgs: LAB_ARGS },
       token: results.map(({ failureSamples, ...r }) => ({ ...r, ...(failureSamples.length > 0 ? { failureSamples } : {}) })),
       limit,
+      workshop,
       grader,
       notebooks,
       targets,
@@ -537,7 +564,8 @@ async function main(): Promise<number> {
     };
     writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
     log(`wrote ${join(resultsDir, 'latest.json')}`);
-    return errors.length > 0 || results.some((r) => r.failures > 0) ? 1 : 0;
+    const workshopFailed = workshop !== undefined && (workshop.serverErrors > 0 || workshop.isolationFailures > 0 || workshop.unexpected > 0);
+    return errors.length > 0 || workshopFailed || results.some((r) => r.failures > 0) ? 1 : 0;
   } finally {
     rmSync(f.dir, { recursive: true, force: true });
   }

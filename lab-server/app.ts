@@ -90,7 +90,7 @@ function answerUnhandled(log: (message: string) => void, res: ServerResponse, er
 export function createLabApp(options: LabAppOptions): Express {
   const config = resolveConfig(options, options);
   const store = options.store ?? createMemoryStore();
-  const traces = options.traces ?? new TraceBuffer(config.traceCapacity);
+  const traces = options.traces ?? new TraceBuffer({ anonymous: config.traceCapacity, perClient: config.tracesPerClient, maxBytes: config.traceMemoryBytes });
   const ctx = createLabContext(config, store, traces, options.trustAnchors ?? [], options.jwks ?? { keys: [] }, options.caCertificatePem);
   if (options.clients !== undefined) preloadClients(ctx, options.clients);
 

@@ -14,7 +14,42 @@ import {
 } from '@client-auth-lab/lib';
 import type { Exchange } from './exchange.js';
 import type { FormParameters } from './form.js';
+import { RateLimitedError } from './rate-limit.js';
 import type { StoredClient } from './store/types.js';
+
+/** The client a token request names before anything is verified: client_id, the Basic user, or the assertion's sub. */
+function namedClientId(x: Exchange, form: FormParameters): string | undefined {
+  const named = claimedClientId(x, form);
+  if (named !== undefined) return named;
+  const assertion = form.client_assertion;
+  if (typeof assertion !== 'string') return undefined;
+  try {
+    const sub = (JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A shared room's limit on token requests (per client, and per source address when asked), checked
+ * before any signature is verified so a runaway loop costs the server little (RFC 6585 §4).
+ */
+export function enforceTokenRateLimit(x: Exchange, form: FormParameters): void {
+  const { token } = x.ctx.rateLimits;
+  if (token.perMinute <= 0) return;
+  const now = x.ctx.config.now();
+  const clientId = namedClientId(x, form);
+  const keys = [...(clientId === undefined ? [] : [`client ${clientId}`]), ...(x.ctx.config.rateLimitByAddress ? [`address ${x.request.remoteAddress}`] : [])];
+  for (const key of keys) {
+    const retryAfter = token.take(key, now);
+    if (retryAfter === undefined) continue;
+    if (clientId !== undefined) x.clientId = clientId;
+    const detail = `more than ${token.perMinute} token requests a minute from ${key}; try again in ${retryAfter} s`;
+    x.log.checks.push({ name: 'rate limit', passed: false, detail, spec: 'RFC 6585 §4' });
+    throw new RateLimitedError(detail, retryAfter);
+  }
+}
 
 /** The client a request claims to be, before anything is verified (for the trace only). */
 function claimedClientId(x: Exchange, form: FormParameters): string | undefined {

@@ -56,8 +56,25 @@ export interface LabServerOptions {
   rotateRefreshTokens?: boolean;
   /** Largest request body accepted, in bytes (default 64 KiB). */
   maxBodyBytes?: number;
-  /** How many traces are kept (default 500). */
+  /** How many traces that name no client are kept (default 500). */
   traceCapacity?: number;
+  /** How many traces are kept for each client (default 200), whatever the other clients do. */
+  tracesPerClient?: number;
+  /** Bound on the memory the traces take, in bytes of JSON (default 64 MiB). */
+  traceMemoryBytes?: number;
+  /**
+   * The server is shared by a room (set by startLabServer when --registration-token is set or the host
+   * is not loopback): a jwks_uri must then be https or on an allowed host, and never a private address.
+   */
+  shared?: boolean;
+  /** Hosts (name or address, optionally :port) a jwks_uri may name even when shared: http, private addresses. */
+  allowJwksHosts?: readonly string[];
+  /** Token requests allowed per client per minute (a bucket of this size refilled over a minute); 0 = no limit. Default 600 when shared, else none. */
+  tokenRateLimit?: number;
+  /** Registrations allowed per initial access token per minute; 0 = no limit. Default 600. */
+  registrationRateLimit?: number;
+  /** Also limit token requests per source address (off by default: a room often shares one NAT address). */
+  rateLimitByAddress?: boolean;
   /** Where unexpected errors are reported (default console.error). */
   log?: (message: string) => void;
   now?: () => number;
@@ -92,6 +109,13 @@ export interface ResolvedConfig {
   rotateRefreshTokens: boolean;
   maxBodyBytes: number;
   traceCapacity: number;
+  tracesPerClient: number;
+  traceMemoryBytes: number;
+  shared: boolean;
+  allowJwksHosts: readonly string[];
+  tokenRateLimit: number;
+  registrationRateLimit: number;
+  rateLimitByAddress: boolean;
   log: (message: string) => void;
   /** The server's clock; `now` is `clock.now`. */
   clock: LabClock;
@@ -115,6 +139,7 @@ export function resolveConfig(options: LabServerOptions, urls: { httpBaseUrl: st
   const profile = profileName === 'none' ? undefined : FAPI_PROFILES[profileName];
   const issuer = (options.issuer ?? urls.httpBaseUrl).replace(/\/+$/, '');
   const clock = createLabClock(options.now ?? Date.now);
+  const shared = options.shared ?? options.registrationToken !== undefined;
   return {
     issuer,
     httpBaseUrl: urls.httpBaseUrl.replace(/\/+$/, ''),
@@ -138,6 +163,14 @@ export function resolveConfig(options: LabServerOptions, urls: { httpBaseUrl: st
     rotateRefreshTokens: options.rotateRefreshTokens ?? true,
     maxBodyBytes: options.maxBodyBytes ?? 65_536,
     traceCapacity: options.traceCapacity ?? 500,
+    tracesPerClient: options.tracesPerClient ?? 200,
+    traceMemoryBytes: options.traceMemoryBytes ?? 64 * 1024 * 1024,
+    shared,
+    allowJwksHosts: (options.allowJwksHosts ?? []).map((h) => h.trim().toLowerCase()).filter((h) => h !== ''),
+    // Limits guard a shared room; a learner alone (and the bench) is never limited unless asked.
+    tokenRateLimit: options.tokenRateLimit ?? (shared ? 600 : 0),
+    registrationRateLimit: options.registrationRateLimit ?? 600,
+    rateLimitByAddress: options.rateLimitByAddress ?? false,
     log: options.log ?? ((message) => console.error(message)),
     clock,
     now: clock.now,

@@ -6,6 +6,7 @@ import {
   createJwksResolver, type AuthorizationServerContext, type AuthorizationServerEndpoints,
 } from '@client-auth-lab/lib';
 import type { ResolvedConfig } from './config.js';
+import { createRateLimits, type RateLimits } from './rate-limit.js';
 import type { LabStore, StoredClient } from './store/types.js';
 import type { TraceBuffer } from './traces.js';
 
@@ -44,6 +45,8 @@ export interface LabContext {
   state: LabState;
   /** The lab CA certificate (PEM), served at /lab/ca.pem so clients can trust the HTTPS listener. */
   caCertificatePem: string | undefined;
+  /** Token requests per client and registrations per initial access token (a shared room). */
+  rateLimits: RateLimits;
   findClient(clientId: string): StoredClient | undefined;
 }
 
@@ -95,6 +98,7 @@ export function createLabContext(
     jwks,
     state: { currentUser: config.users[0]?.sub ?? 'alice' },
     caCertificatePem,
+    rateLimits: createRateLimits(config),
     findClient: (clientId) => store.clients.get(clientId),
   };
 }

@@ -38,5 +38,8 @@ export function errorResponseHeaders(error: OAuthError): Record<string, string> 
   const headers: Record<string, string> = { ...NO_STORE_HEADERS };
   // RFC 6749 §5.2: 401 with a WWW-Authenticate matching the scheme the client used.
   if (error.status === 401 && error.wwwAuthenticate !== undefined) headers['WWW-Authenticate'] = error.wwwAuthenticate;
+  // RFC 9110 §10.2.3: a 429 or 503 says when to try again.
+  const retryAfter = (error as OAuthError & { retryAfterSeconds?: number }).retryAfterSeconds;
+  if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
   return headers;
 }

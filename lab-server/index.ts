@@ -13,8 +13,10 @@ export { PATHS } from './context.js';
 export type { LabContext, LabState } from './context.js';
 export { openLabCertificateAuthority } from './lab-ca.js';
 export type { LabCertificateAuthority, ClientCertificateOptions, IssuedClientCertificate, ServerCertificate } from './lab-ca.js';
-export { TraceBuffer, maskSecret, maskToken, maskJwtSignature, maskAuthorization } from './traces.js';
-export type { Trace, TraceRequest, TraceResponse, CertificateSummary } from './traces.js';
+export { TraceBuffer, maskSecret, maskToken, maskJwtSignature, maskAuthorization, maskPrivateKeys } from './traces.js';
+export type { Trace, TraceRequest, TraceResponse, CertificateSummary, TraceBufferOptions, TracePublisher } from './traces.js';
+export { ClassroomTally } from './classroom.js';
+export type { ClassView, ClassRow, FailingCheck, LastResult } from './classroom.js';
 export { createMemoryStore, openFileStore, STORE_FILE } from './store/index.js';
 export type {
   LabStore, Collection, StoredClient, TokenRecord, AuthorizationCodeRecord, DeviceCodeRecord, CibaRequestRecord,

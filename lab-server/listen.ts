@@ -117,6 +117,10 @@ function handleClientErrors(server: http.Server | https.Server, getContext: () =
   });
 }
 
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 function hostsFor(publicHost: string): string[] {
   return [...new Set([publicHost, 'localhost', '127.0.0.1', '::1'])];
 }
@@ -155,6 +159,8 @@ export async function startLabServer(options: StartLabServerOptions = {}): Promi
     const httpsUrl = httpsPort === undefined ? undefined : `https://${urlHost}:${httpsPort}`;
     const app = createLabApp({
       ...options,
+      // A room shares the server when it needs an initial access token or listens beyond loopback.
+      shared: options.shared ?? (options.registrationToken !== undefined || !isLoopbackHost(host)),
       httpBaseUrl: httpUrl,
       ...(httpsUrl === undefined ? {} : { httpsBaseUrl: httpsUrl }),
       store,

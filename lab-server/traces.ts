@@ -90,14 +90,36 @@ export function maskParameter(name: string, value: string): string {
   return value;
 }
 
-/** Masks a form or JSON object one level deep (the shape of every OAuth message). */
+/** JWK members that hold private key material (RFC 7518 §6.2.2, §6.3.2, §6.4.1). */
+const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
+const PRIVATE_KEY_PEM = /-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g;
+
+/**
+ * Private key material anywhere in a value: the private members of anything shaped like a JWK (it
+ * has `kty`) and PEM private keys inside strings. A learner who pastes a private JWK into jwks must
+ * not see it copied into a trace, an export or a help channel.
+ */
+export function maskPrivateKeys(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.includes('PRIVATE KEY-----') ? value.replace(PRIVATE_KEY_PEM, '<private key masked>') : value;
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (Array.isArray(value)) return value.map((v) => maskPrivateKeys(v, depth + 1));
+  const record = value as Record<string, unknown>;
+  const isJwk = typeof record.kty === 'string';
+  const out: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(record)) {
+    out[name] = isJwk && PRIVATE_JWK_MEMBERS.has(name) && member !== undefined ? '<private key member masked>' : maskPrivateKeys(member, depth + 1);
+  }
+  return out;
+}
+
+/** Masks a form or JSON object one level deep (the shape of every OAuth message), and private keys at any depth. */
 export function maskParameters<T>(values: T): T {
   if (values === null || typeof values !== 'object' || Array.isArray(values)) return values;
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values as Record<string, unknown>)) {
-    if (typeof value === 'string') out[name] = maskParameter(name, value);
-    else if (Array.isArray(value)) out[name] = value.map((v) => (typeof v === 'string' ? maskParameter(name, v) : v));
-    else out[name] = value;
+    if (typeof value === 'string') out[name] = maskPrivateKeys(maskParameter(name, value));
+    else if (Array.isArray(value)) out[name] = value.map((v) => (typeof v === 'string' ? maskParameter(name, v) : maskPrivateKeys(v)));
+    else out[name] = maskPrivateKeys(value);
   }
   return out as T;
 }
@@ -135,25 +157,147 @@ export function newTraceId(): string {
   return randomBase64Url(9);
 }
 
+/** Characters of the string values of a flat record (a form, headers, a token response). */
+function flatLength(values: Record<string, unknown> | undefined): number {
+  let n = 0;
+  if (values === undefined) return n;
+  for (const name in values) {
+    const value = values[name];
+    n += name.length + 6 + (typeof value === 'string' ? value.length : Array.isArray(value) ? value.join(',').length : 16);
+  }
+  return n;
+}
+
+/**
+ * About the size of a trace as JSON, without serializing it on every request: the flat parts counted,
+ * the rare nested ones (a registration's JSON body, decoded JWTs) serialized.
+ */
+export function approximateTraceBytes(trace: Trace): number {
+  const { request, response } = trace;
+  let n = 600 + flatLength(request.headers) + flatLength(request.form) + flatLength(request.query) + flatLength(response.headers);
+  for (const check of trace.checks) n += 60 + check.name.length + (check.detail?.length ?? 0) + (check.spec?.length ?? 0);
+  for (const note of trace.notes) n += note.length + 4;
+  if (request.json !== undefined) n += JSON.stringify(request.json).length;
+  if (request.jwts !== undefined) n += JSON.stringify(request.jwts).length;
+  if (request.certificate !== undefined) n += 600;
+  const body = response.body;
+  n += typeof body === 'object' && body !== null && !Array.isArray(body) ? flatLength(body as Record<string, unknown>) : body === undefined ? 0 : JSON.stringify(body).length;
+  return n;
+}
+
 export type TraceListener = (trace: Trace) => void;
 
-export class TraceBuffer {
-  readonly capacity: number;
-  readonly #items: Trace[] = [];
-  readonly #byId = new Map<string, Trace>();
-  readonly #listeners = new Set<TraceListener>();
+/** Where a trace recorded here is also sent (the PostgreSQL store shares traces between processes). */
+export type TracePublisher = (trace: Trace, bytes: number) => void;
 
-  constructor(capacity = 500) {
-    this.capacity = capacity;
+export interface TraceBufferOptions {
+  /** Traces kept for each client, newest first (default 200). */
+  perClient?: number;
+  /** Traces kept that name no client (discovery, a parse error …; default 500). */
+  anonymous?: number;
+  /** Bound on the (approximate) JSON size of everything kept (default 64 MiB): past it the fullest client loses its oldest. */
+  maxBytes?: number;
+  publish?: TracePublisher;
+}
+
+interface Kept {
+  trace: Trace;
+  seq: number;
+  bytes: number;
+}
+
+/** The key of the traces that name no client. */
+const ANONYMOUS = '\u0000anonymous';
+
+/**
+ * The traces kept in memory, per client: each client keeps its newest `perClient` whatever the others
+ * do, so under --traces self a busy room cannot push a student's history out. A bound on the total
+ * size takes from the client holding the most first. Listeners (the event stream) hear of each trace.
+ */
+export class TraceBuffer {
+  readonly perClient: number;
+  readonly anonymous: number;
+  readonly maxBytes: number;
+  readonly #buckets = new Map<string, Kept[]>();
+  readonly #byId = new Map<string, Kept>();
+  readonly #listeners = new Set<TraceListener>();
+  #publish: TracePublisher | undefined;
+  #seq = 0;
+  #bytes = 0;
+  #last: Trace | undefined;
+
+  constructor(options: TraceBufferOptions | number = {}) {
+    const o = typeof options === 'number' ? { anonymous: options } : options;
+    this.perClient = Math.max(1, o.perClient ?? 200);
+    this.anonymous = Math.max(1, o.anonymous ?? 500);
+    this.maxBytes = Math.max(65_536, o.maxBytes ?? 64 * 1024 * 1024);
+    this.#publish = o.publish;
   }
 
+  /** The most a listing can return: one client's traces. */
+  get capacity(): number {
+    return Math.max(this.perClient, this.anonymous);
+  }
+
+  /** Sends every trace recorded from now on to `publish` as well. */
+  publishTo(publish: TracePublisher | undefined): void {
+    this.#publish = publish;
+  }
+
+  /** Records a trace made here: kept, heard by listeners, and published. */
   add(trace: Trace): void {
-    this.#items.push(trace);
-    this.#byId.set(trace.id, trace);
-    while (this.#items.length > this.capacity) {
-      const dropped = this.#items.shift();
-      if (dropped !== undefined) this.#byId.delete(dropped.id);
+    const bytes = this.#keep(trace);
+    if (bytes === undefined) return;
+    if (this.#publish !== undefined) {
+      try {
+        this.#publish(trace, bytes);
+      } catch {
+        // Sharing is best effort: the trace is kept here whatever happens to the copy.
+      }
     }
+    this.#tell(trace);
+  }
+
+  /** Records a trace made by another process (kept and heard by listeners, not published again). */
+  receive(trace: Trace, bytes?: number): void {
+    if (this.#keep(trace, bytes) !== undefined) this.#tell(trace);
+  }
+
+  #keep(trace: Trace, known?: number): number | undefined {
+    if (this.#byId.has(trace.id)) return undefined;
+    const bytes = known ?? approximateTraceBytes(trace);
+    const key = trace.clientId ?? ANONYMOUS;
+    let bucket = this.#buckets.get(key);
+    if (bucket === undefined) {
+      bucket = [];
+      this.#buckets.set(key, bucket);
+    }
+    const kept: Kept = { trace, seq: ++this.#seq, bytes };
+    bucket.push(kept);
+    this.#byId.set(trace.id, kept);
+    this.#bytes += bytes;
+    this.#last = trace;
+    const bound = key === ANONYMOUS ? this.anonymous : this.perClient;
+    while (bucket.length > bound) this.#dropOldest(key, bucket);
+    while (this.#bytes > this.maxBytes && this.#byId.size > 1) this.#dropFromFullest();
+    return bytes;
+  }
+
+  #dropOldest(key: string, bucket: Kept[]): void {
+    const dropped = bucket.shift();
+    if (dropped === undefined) return;
+    this.#byId.delete(dropped.trace.id);
+    this.#bytes -= dropped.bytes;
+    if (bucket.length === 0) this.#buckets.delete(key);
+  }
+
+  #dropFromFullest(): void {
+    let fullest: [string, Kept[]] | undefined;
+    for (const entry of this.#buckets) if (fullest === undefined || entry[1].length > fullest[1].length) fullest = entry;
+    if (fullest !== undefined) this.#dropOldest(fullest[0], fullest[1]);
+  }
+
+  #tell(trace: Trace): void {
     for (const listener of this.#listeners) {
       try {
         listener(trace);
@@ -165,23 +309,40 @@ export class TraceBuffer {
 
   /** Newest first, optionally only one client's, at most `limit`. */
   list(filter: { clientId?: string; endpoint?: string; limit?: number } = {}): Trace[] {
-    const out: Trace[] = [];
     const limit = filter.limit ?? this.capacity;
-    for (let i = this.#items.length - 1; i >= 0 && out.length < limit; i--) {
-      const trace = this.#items[i] as Trace;
-      if (filter.clientId !== undefined && trace.clientId !== filter.clientId) continue;
-      if (filter.endpoint !== undefined && trace.endpoint !== filter.endpoint) continue;
-      out.push(trace);
+    const out: Trace[] = [];
+    const take = (items: readonly Kept[]): void => {
+      for (let i = items.length - 1; i >= 0 && out.length < limit; i--) {
+        const trace = (items[i] as Kept).trace;
+        if (filter.endpoint !== undefined && trace.endpoint !== filter.endpoint) continue;
+        out.push(trace);
+      }
+    };
+    if (filter.clientId !== undefined) {
+      take(this.#buckets.get(filter.clientId) ?? []);
+      return out;
     }
+    // Every client's: merged in the order they were recorded.
+    const all: Kept[] = [];
+    for (const bucket of this.#buckets.values()) for (const kept of bucket) all.push(kept);
+    all.sort((a, b) => a.seq - b.seq);
+    take(all);
+    return out;
+  }
+
+  /** The clients that have traces, with how many each. */
+  clients(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [key, bucket] of this.#buckets) if (key !== ANONYMOUS) out.set(key, bucket.length);
     return out;
   }
 
   get(id: string): Trace | undefined {
-    return this.#byId.get(id);
+    return this.#byId.get(id)?.trace;
   }
 
   last(): Trace | undefined {
-    return this.#items[this.#items.length - 1];
+    return this.#last;
   }
 
   subscribe(listener: TraceListener): () => void {
@@ -190,11 +351,18 @@ export class TraceBuffer {
   }
 
   clear(): void {
-    this.#items.length = 0;
+    this.#buckets.clear();
     this.#byId.clear();
+    this.#bytes = 0;
+    this.#last = undefined;
   }
 
   get size(): number {
-    return this.#items.length;
+    return this.#byId.size;
+  }
+
+  /** The JSON size of the traces kept, in bytes. */
+  get bytes(): number {
+    return this.#bytes;
   }
 }

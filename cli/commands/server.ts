@@ -26,13 +26,19 @@ async function readClients(path: string): Promise<Record<string, unknown>[]> {
   return list as Record<string, unknown>[];
 }
 
+function perMinute(text: string, flag: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} must be a whole number of requests per minute (0: no limit), not '${text}'`);
+  return Number(text);
+}
+
 export const server: Command = {
   name: 'server',
   summary: 'run the lab authorization server (HTTP + mutual-TLS listeners)',
   help: `Usage: authlab server [--port 4000] [--tls-port 4443] [--issuer URL] [--data DIR] [--profile NAME]
                       [--aud-policy interop|strict] [--require-typ] [--trust-proxy ADDR[,ADDR]] [--clients FILE]
                       [--registration-token T] [--traces all|self|off] [--instructor-token T]
-                      [--host ADDR] [--public-host NAME]
+                      [--host ADDR] [--public-host NAME] [--allow-jwks-host HOST[,HOST]]
+                      [--rate-limit N] [--registration-rate-limit N] [--rate-limit-by-address]
 
 Runs the bundled authorization server: every client-authentication method of the course, over plain
 HTTP and over real mutual TLS, with a trace of every decision at /lab/traces.
@@ -53,6 +59,11 @@ HTTP and over real mutual TLS, with a trace of every decision at /lab/traces.
   --instructor-token    a token that sees every trace in any mode (workshops)
   --host                address to bind (default 127.0.0.1)
   --public-host         host name in the URLs (default localhost)
+  --allow-jwks-host     on a shared server (--registration-token, or --host not loopback), hosts a
+                        jwks_uri may name over http or on a private address; others must be https and public
+  --rate-limit          token requests per client per minute on a shared server (default 600; 0: none)
+  --registration-rate-limit  registrations per initial access token per minute (default 600; 0: none)
+  --rate-limit-by-address    also limit token requests per source address (off: a room often shares one NAT)
 
 Prints one line per listener with its URL, then serves until Ctrl-C.
 The lab CA (trust it with curl --cacert) is at <http URL>/lab/ca.pem, and in DIR/lab-ca.pem with --data.
@@ -68,7 +79,8 @@ The lab CA (trust it with curl --cacert) is at <http URL>/lab/ca.pem, and in DIR
           port: { type: 'string' }, 'tls-port': { type: 'string' }, issuer: { type: 'string' }, data: { type: 'string' },
           profile: { type: 'string' }, 'aud-policy': { type: 'string' }, 'trust-proxy': { type: 'string' }, clients: { type: 'string' },
           'registration-token': { type: 'string' }, host: { type: 'string' }, 'public-host': { type: 'string' },
-          traces: { type: 'string' }, 'instructor-token': { type: 'string' }, 'require-typ': { type: 'boolean' },
+          traces: { type: 'string' }, 'instructor-token': { type: 'string' }, 'require-typ': { type: 'boolean' }, 'allow-jwks-host': { type: 'string', multiple: true },
+          'rate-limit': { type: 'string' }, 'registration-rate-limit': { type: 'string' }, 'rate-limit-by-address': { type: 'boolean' },
         },
       });
     } catch (error) {
@@ -103,6 +115,10 @@ The lab CA (trust it with curl --cacert) is at <http URL>/lab/ca.pem, and in DIR
       ...(v['instructor-token'] === undefined ? {} : { instructorToken: v['instructor-token'] }),
       ...(v.host === undefined ? {} : { host: v.host }),
       ...(v['public-host'] === undefined ? {} : { publicHost: v['public-host'] }),
+      ...(v['allow-jwks-host'] === undefined ? {} : { allowJwksHosts: v['allow-jwks-host'].flatMap((h) => h.split(',')).map((h) => h.trim()).filter((h) => h !== '') }),
+      ...(v['rate-limit'] === undefined ? {} : { tokenRateLimit: perMinute(v['rate-limit'], '--rate-limit') }),
+      ...(v['registration-rate-limit'] === undefined ? {} : { registrationRateLimit: perMinute(v['registration-rate-limit'], '--registration-rate-limit') }),
+      ...(v['rate-limit-by-address'] === true ? { rateLimitByAddress: true } : {}),
       log: (message) => io.stderr(`${message}\n`),
     };
     const running = await startLabServer(options);

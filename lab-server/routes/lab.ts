@@ -6,6 +6,10 @@
  * GET /lab is the trace viewer: viewer/index.html with viewer.js and viewer.css, trace-summary.js (the
  * compiled module that the server's renderer uses too), mermaid from its npm package, and each trace's
  * detail as HTML from renderTraceHtml at /lab/traces/:id/html.
+ *
+ * GET /lab/class is the instructor's view of the room (ClassroomTally). A trace, or a client's whole
+ * session, can be exported as a redacted JSON file (TRACE_EXPORT_FORMAT) that the viewer opens again
+ * (POST /lab/render draws a trace from such a file without the server holding it).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,8 +18,9 @@ import type { Request, Response, Router } from 'express';
 import { Router as createRouter } from 'express';
 import type { LabContext } from '../context.js';
 import { mediaTypeOf, readJsonObject } from '../form.js';
+import { ClassroomTally } from '../classroom.js';
 import { renderTraceHtml } from '../trace-render.js';
-import type { Trace } from '../traces.js';
+import { maskParameters, maskPrivateKeys, type Trace } from '../traces.js';
 import { mayRead, traceAccessRefusal, traceViewerOf, type TraceViewer } from '../trace-access.js';
 import { normalizeUserCode } from './device.js';
 
@@ -56,6 +61,40 @@ function mermaidFile(): string | undefined {
 const VIEWER_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
   + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/** The format of an exported trace file. */
+export const TRACE_EXPORT_FORMAT = 'client-auth-lab/traces';
+
+/** A trace as it may leave the server: masked as when recorded, and private keys masked at any depth. */
+function redactedTrace(trace: Trace): Trace {
+  const copy = maskPrivateKeys(trace) as Trace;
+  if (copy.request.form !== undefined) copy.request.form = maskParameters(copy.request.form);
+  if (copy.request.query !== undefined) copy.request.query = maskParameters(copy.request.query);
+  return copy;
+}
+
+function exportFile(res: Response, ctx: LabContext, name: string, traces: readonly Trace[], clientId?: string): void {
+  const body = {
+    format: TRACE_EXPORT_FORMAT,
+    version: 1,
+    exported_at: new Date(ctx.config.now()).toISOString(),
+    issuer: ctx.config.issuer,
+    ...(clientId === undefined ? {} : { client_id: clientId }),
+    traces: traces.map(redactedTrace),
+  };
+  res.setHeader('Content-Disposition', `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}.json"`);
+  json(res, 200, body);
+}
+
+/** Whether a value has the fields the renderer reads (a trace from a file is untrusted input). */
+function isTraceShape(value: unknown): value is Trace {
+  const t = value as Partial<Record<keyof Trace, unknown>> | null;
+  const object = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);
+  return object(t) && typeof t?.id === 'string' && typeof t.endpoint === 'string' && typeof t.time === 'string'
+    && object(t.outcome) && object(t.request) && object(t.response) && Array.isArray(t.checks) && Array.isArray(t.notes)
+    && object((t.request as Record<string, unknown>).headers) && typeof (t.response as Record<string, unknown>).status === 'number'
+    && (t.checks as unknown[]).every((c) => object(c) && typeof (c as Record<string, unknown>).name === 'string');
+}
+
 function viewerRoutes(router: Router): void {
   const viewerDir = firstExisting('../viewer/', '../../viewer/');
   // dist/routes/lab.js finds dist/trace-summary.js; routes/lab.ts (tests) finds the compiled one in dist/.
@@ -78,6 +117,7 @@ function viewerRoutes(router: Router): void {
 export function labRouter(ctx: LabContext): Router {
   const router = createRouter();
   viewerRoutes(router);
+  const tally = new ClassroomTally(ctx.traces);
 
   /** Resolves who is asking, or answers 401 and returns undefined (RFC 6750 §3.1). */
   const viewerOf = (req: Request, res: Response): TraceViewer | undefined => {
@@ -107,7 +147,44 @@ export function labRouter(ctx: LabContext): Router {
     if (viewer === undefined) return;
     if (!viewer.all) return problem(res, 403, 'insufficient_scope', 'only the instructor may clear the traces of the whole room');
     ctx.traces.clear();
+    tally.clear();
     res.status(204).end();
+  });
+
+  router.get('/class', (req, res) => {
+    const viewer = viewerOf(req, res);
+    if (viewer === undefined) return;
+    if (!viewer.all) return problem(res, 403, 'insufficient_scope', 'the class view is for the instructor: send the instructor token');
+    json(res, 200, tally.view(ctx.store));
+  });
+
+  /** A client's whole session: a student their own; the instructor any client's (or every trace without client_id). */
+  router.get('/export', (req, res) => {
+    const viewer = viewerOf(req, res);
+    if (viewer === undefined) return;
+    const asked = new URL(req.originalUrl, 'http://lab').searchParams.get('client_id');
+    const clientId = viewer.all ? (asked ?? undefined) : viewer.clientId;
+    const traces = ctx.traces.list(clientId === undefined ? {} : { clientId }).reverse();
+    exportFile(res, ctx, `traces-${clientId ?? 'all'}`, traces, clientId);
+  });
+
+  /** Draws a trace sent by the viewer (from an exported file) as renderTraceHtml does for a kept one. */
+  router.post('/render', async (req, res) => {
+    const input = await body(req, res, ctx);
+    if (input === undefined) return;
+    const trace = input.trace;
+    if (!isTraceShape(trace)) return problem(res, 400, 'invalid_request', 'send {"trace": …} with a trace from an exported file (id, time, endpoint, outcome, request, checks, notes, response)');
+    let html: string;
+    try {
+      html = renderTraceHtml(redactedTrace(trace));
+    } catch (error) {
+      return problem(res, 400, 'invalid_request', `this trace could not be drawn: ${(error as Error).message}`);
+    }
+    res.status(200).setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+    res.end(html);
   });
 
   router.get('/traces/stream', (req, res) => {
@@ -138,7 +215,7 @@ export function labRouter(ctx: LabContext): Router {
     if (viewer === undefined) return undefined;
     const trace = ctx.traces.get(String(req.params.id));
     if (trace === undefined || !mayRead(viewer, trace.clientId)) {
-      problem(res, 404, 'not_found', `no trace '${String(req.params.id)}' (traces are kept in memory, newest ${ctx.traces.capacity})`);
+      problem(res, 404, 'not_found', `no trace '${String(req.params.id)}' (traces are kept in memory, the newest ${ctx.traces.perClient} of each client)`);
       return undefined;
     }
     return trace;
@@ -152,6 +229,11 @@ export function labRouter(ctx: LabContext): Router {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
     res.end(renderTraceHtml(trace, { form: 'full' }));
+  });
+
+  router.get('/traces/:id/export', (req, res) => {
+    const trace = readableTrace(req, res);
+    if (trace !== undefined) exportFile(res, ctx, `trace-${trace.id}`, [trace], trace.clientId);
   });
 
   router.get('/traces/:id', (req, res) => {

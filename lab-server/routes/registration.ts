@@ -8,6 +8,8 @@ import { methodNeedsSecret, validateClientMetadata, OAuthError, type ClientMetad
 import type { LabContext } from '../context.js';
 import { InternalError, labError } from '../errors.js';
 import type { Exchange } from '../exchange.js';
+import { RateLimitedError } from '../rate-limit.js';
+import { checkJwksUriForSharedServer } from '../registration-safety.js';
 import type { StoredClient } from '../store/types.js';
 
 const BEARER_CHALLENGE = 'Bearer realm="client-auth-lab"';
@@ -44,6 +46,13 @@ function validate(x: Exchange, body: unknown): ClientMetadata {
     if (error instanceof OAuthError) x.log.checks.push({ name: 'client metadata', passed: false, detail: error.message, spec: error.spec ?? 'RFC 7591 §2' });
     throw error;
   }
+}
+
+/** On a shared server, a jwks_uri the server must not fetch is refused at registration (registration-safety.ts). */
+async function checkShared(x: Exchange, metadata: ClientMetadata): Promise<void> {
+  const jwksUri = (metadata as RegisteredClient).jwks_uri;
+  if (!x.ctx.config.shared || typeof jwksUri !== 'string') return;
+  await checkJwksUriForSharedServer(jwksUri, { allowHosts: x.ctx.config.allowJwksHosts }, x.log);
 }
 
 /** Builds a stored client from validated metadata, issuing the credentials RFC 7591 §3.2.1 calls for. */
@@ -86,9 +95,16 @@ export async function registrationEndpoint(x: Exchange): Promise<void> {
       throw invalidToken(presented === undefined ? 'this server requires an initial access token to register clients' : 'the initial access token is not valid', 'RFC 7591 §3; RFC 6750 §3.1');
     }
     x.log.pass('initial access token', 'the initial access token is valid', 'RFC 7591 §3');
+    const retryAfter = x.ctx.rateLimits.registration.take(sha256(presented), x.ctx.config.now());
+    if (retryAfter !== undefined) {
+      const detail = `more than ${x.ctx.rateLimits.registration.perMinute} registrations a minute with this initial access token; try again in ${retryAfter} s`;
+      x.log.checks.push({ name: 'rate limit', passed: false, detail, spec: 'RFC 6585 §4' });
+      throw new RateLimitedError(detail, retryAfter);
+    }
   }
   const body = await x.json();
   const metadata = validate(x, body);
+  await checkShared(x, metadata);
   const client = newClient(metadata, Math.floor(x.ctx.config.now() / 1000));
   const registrationAccessToken = randomBytes(32).toString('base64url');
   client.registration_access_token_sha256 = sha256(registrationAccessToken);
@@ -138,6 +154,7 @@ export async function updateClientConfiguration(x: Exchange): Promise<void> {
   }
   const { client_id: _id, client_secret: _secret, ...rest } = body;
   const metadata = validate(x, rest);
+  await checkShared(x, metadata);
   const updated = newClient(metadata, client.client_id_issued_at, client.client_id, client.client_secret);
   updated.registration_access_token_sha256 = client.registration_access_token_sha256 as string;
   x.ctx.store.clients.set(client.client_id, updated);

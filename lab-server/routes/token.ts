@@ -4,13 +4,14 @@
  * Cache-Control: no-store; failures are §5.2.
  */
 import { clientTypeOf, isGrantAllowedFor, OAuthError } from '@client-auth-lab/lib';
-import { authenticateCaller, type AuthenticatedCaller } from '../client-authentication.js';
+import { authenticateCaller, enforceTokenRateLimit, type AuthenticatedCaller } from '../client-authentication.js';
 import type { Exchange } from '../exchange.js';
 import { singleParameter, type FormParameters } from '../form.js';
 import { GRANT_HANDLERS, SUPPORTED_GRANT_TYPES } from '../grants/index.js';
 
 export async function tokenEndpoint(x: Exchange): Promise<void> {
   const form = await x.form();
+  enforceTokenRateLimit(x, form);
   const caller = isUnauthenticatedJwtBearer(x, form) ? identifyJwtBearerClient(x, form) : await authenticateCaller(x, form);
   const { log } = x;
   const grantType = singleParameter(form, 'grant_type');

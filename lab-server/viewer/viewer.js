@@ -1,5 +1,8 @@
 // The trace viewer: a live list of the server's requests (server-sent events), one request's detail
-// (HTML rendered by the server's renderTraceHtml, diagram drawn by mermaid) and a classroom summary.
+// (HTML rendered by the server's renderTraceHtml, diagram drawn by mermaid) and a classroom summary
+// (the instructor's GET /lab/class, or counts over the traces this page holds). A trace file exported
+// from any lab server can be opened here (Open file): its traces replace the live list until
+// "Back to live", and their detail is drawn by POST /lab/render.
 // Every value from a trace is untrusted text: this script writes it with textContent only. The one
 // innerHTML is the detail fragment, which the server built with every value escaped.
 import { classroomRows, traceMethod, traceResult } from '/lab/trace-summary.js';
@@ -24,6 +27,13 @@ const state = {
   clientNames: new Map(),
   namesRequested: false,
   connected: false,
+  /** The name of the exported file shown instead of the live list, when one is open. */
+  file: undefined,
+  /** Trace ids picked from "Failing now", shown alone in the list. */
+  idFilter: undefined,
+  /** The class view from GET /lab/class, or null when this viewer may not read it. */
+  classView: undefined,
+  classTimer: undefined,
 };
 
 function el(tag, text, className) {
@@ -49,6 +59,7 @@ function filters() {
 }
 
 function matches(trace, f) {
+  if (state.idFilter !== undefined && !state.idFilter.ids.has(trace.id)) return false;
   if (f.client !== '' && !String(trace.clientId ?? '').toLowerCase().includes(f.client)) return false;
   if (f.endpoint !== '' && trace.endpoint !== f.endpoint) return false;
   if (f.result !== '' && traceResult(trace).kind !== f.result) return false;
@@ -118,10 +129,11 @@ function add(trace) {
     while (rows.children.length > MAX_TRACES) rows.lastElementChild.remove();
   }
   updateCount($('request-rows').children.length);
-  if (document.body.dataset.view === 'classroom') renderClassroom();
+  if (document.body.dataset.view === 'classroom') scheduleClassroom();
 }
 
 function receive(trace) {
+  if (state.file !== undefined) return;
   if (!state.loaded) state.early.push(trace);
   else if (state.paused) {
     state.queued.push(trace);
@@ -157,11 +169,11 @@ function connect() {
   const source = new EventSource(lab('/lab/traces/stream'));
   source.addEventListener('open', () => {
     state.connected = true;
-    if (!state.paused) setStream('live');
+    if (!state.paused && state.file === undefined) setStream('live');
   });
   source.addEventListener('error', () => {
     state.connected = false;
-    if (!state.paused) setStream('reconnecting');
+    if (!state.paused && state.file === undefined) setStream('reconnecting');
   });
   source.addEventListener('trace', (event) => {
     try {
@@ -232,7 +244,10 @@ async function showDetail(id) {
   detail.replaceChildren(el('p', 'loading…', 'empty'));
   let answer;
   try {
-    answer = await fetch(lab(`/lab/traces/${encodeURIComponent(id)}/html`), { cache: 'no-store' });
+    // A trace from an opened file is not on the server: it is sent to be drawn.
+    answer = state.file === undefined
+      ? await fetch(lab(`/lab/traces/${encodeURIComponent(id)}/html`), { cache: 'no-store' })
+      : await fetch(lab('/lab/render'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ trace: state.traces.get(id) }) });
   } catch (error) {
     detail.replaceChildren(el('p', `Could not reach the server: ${error.message}`, 'empty'));
     return;
@@ -248,6 +263,13 @@ async function showDetail(id) {
   }
   // The fragment comes from renderTraceHtml on the server, which escapes every trace value.
   detail.innerHTML = await answer.text();
+  if (state.file === undefined) {
+    const exported = el('a', 'Export this trace (JSON, secrets masked)', 'export');
+    exported.href = lab(`/lab/traces/${encodeURIComponent(id)}/export`);
+    exported.setAttribute('download', '');
+    detail.prepend(el('p', undefined, 'muted'));
+    detail.firstChild.append(exported);
+  }
   await drawDiagrams(detail);
 }
 
@@ -259,27 +281,169 @@ function clearDetail() {
 
 // ---- classroom -----------------------------------------------------------------------------
 
-function renderClassroom() {
-  const rows = classroomRows([...state.traces.values()]);
-  $('classroom-rows').replaceChildren(...rows.map((row) => {
-    const tr = el('tr');
-    tr.dataset.clientId = row.clientId;
-    const who = el('td', undefined, 'who');
-    who.append(el('span', row.clientId, 'client'));
-    const name = state.clientNames.get(row.clientId);
-    if (name) who.append(el('span', name, 'name'));
-    const successes = el('td', String(row.successes), `num ${row.successes > 0 ? 'good' : 'none'}`);
-    const refusal = el('td', undefined, 'refusal');
-    if (row.commonRefusal === undefined) refusal.append(el('span', 'none', 'muted'));
-    else {
-      refusal.append(el('span', row.commonRefusal.error, 'pill refused'));
-      if (row.commonRefusal.code !== undefined) refusal.append(el('span', ` ${row.commonRefusal.code}`, 'code'));
-      refusal.append(el('span', ` ×${row.commonRefusal.count}`, 'count'));
+function scheduleClassroom() {
+  if (state.classTimer !== undefined) return;
+  state.classTimer = setTimeout(() => {
+    state.classTimer = undefined;
+    loadClassroom();
+  }, 400);
+}
+
+async function loadClassroom() {
+  if (state.file === undefined) {
+    try {
+      const answer = await fetch(lab('/lab/class'), { cache: 'no-store' });
+      state.classView = answer.ok ? await answer.json() : null;
+    } catch {
+      state.classView = null;
     }
-    tr.append(who, el('td', String(row.attempts), 'num'), successes, refusal);
+  } else state.classView = null;
+  renderClassroom();
+}
+
+/** Rows of the class view: the server's, or counted over the traces this page holds. */
+function classRows() {
+  if (state.classView) return state.classView;
+  const local = classroomRows([...state.traces.values()]);
+  const latest = new Map();
+  for (const id of state.order) {
+    const trace = state.traces.get(id);
+    if (trace.clientId === undefined || trace.endpoint === 'register' || trace.endpoint === 'client_configuration' || latest.has(trace.clientId)) continue;
+    latest.set(trace.clientId, trace);
+  }
+  const failing = new Map();
+  const clients = local.map((row) => {
+    const trace = latest.get(row.clientId);
+    const failed = trace?.checks.find((c) => !c.passed);
+    const last = trace === undefined ? undefined : {
+      trace_id: trace.id, ok: trace.outcome.ok, status: trace.response.status, error: trace.outcome.error, code: trace.outcome.code, check: failed?.name,
+    };
+    if (last !== undefined && !last.ok) {
+      const check = last.check ?? last.code ?? last.error ?? `HTTP ${last.status}`;
+      const entry = failing.get(check) ?? { check, code: last.code, clients: 0, client_ids: [], trace_ids: [] };
+      entry.clients += 1;
+      entry.client_ids.push(row.clientId);
+      entry.trace_ids.push(last.trace_id);
+      failing.set(check, entry);
+    }
+    return { client_id: row.clientId, client_name: state.clientNames.get(row.clientId), token_endpoint_auth_method: latest.get(row.clientId)?.method, requests: row.attempts, successes: row.successes, last };
+  });
+  return { clients, failing: [...failing.values()].sort((a, b) => b.clients - a.clients), local: true };
+}
+
+function renderClassroom() {
+  const view = classRows();
+  $('classroom-note').textContent = view.local
+    ? 'Counted over the requests this page holds (the full class view needs the instructor token). Updated live.'
+    : 'One row per registered client (registration calls left out), updated live.';
+  $('classroom-rows').replaceChildren(...view.clients.map((row) => {
+    const tr = el('tr');
+    tr.dataset.clientId = row.client_id;
+    const who = el('td', undefined, 'who');
+    who.append(el('span', row.client_id, 'client'));
+    if (row.client_name) who.append(el('span', row.client_name, 'name'));
+    const method = el('td', row.token_endpoint_auth_method ?? '—', row.token_endpoint_auth_method === undefined ? 'muted' : 'code');
+    const successes = el('td', String(row.successes), `num ${row.successes > 0 ? 'good' : 'none'}`);
+    const last = el('td', undefined, 'refusal');
+    if (row.last === undefined) last.append(el('span', 'no request yet', 'muted'));
+    else if (row.last.ok) last.append(el('span', 'ok', 'pill issued'));
+    else {
+      last.append(el('span', row.last.error ?? `HTTP ${row.last.status}`, 'pill refused'));
+      if (row.last.check !== undefined) last.append(el('span', ` ${row.last.check}`, 'check'));
+      if (row.last.code !== undefined) last.append(el('span', ` ${row.last.code}`, 'code'));
+    }
+    if (row.last !== undefined) {
+      last.tabIndex = 0;
+      last.title = 'open this request';
+      last.addEventListener('click', () => { location.hash = `#/trace/${encodeURIComponent(row.last.trace_id)}`; });
+    }
+    tr.append(who, method, el('td', String(row.requests), 'num'), successes, last);
     return tr;
   }));
-  $('classroom-empty').hidden = rows.length > 0;
+  $('classroom-empty').hidden = view.clients.length > 0;
+  $('failing').replaceChildren(...view.failing.map((f) => {
+    const li = el('li');
+    li.dataset.check = f.check;
+    const button = el('button');
+    button.type = 'button';
+    button.append(el('span', `${f.clients} ${f.clients === 1 ? 'client' : 'clients'}`, 'count'), el('span', `: ${f.check}`), el('span', f.code === undefined ? '' : ` (${f.code})`, 'code muted'));
+    button.addEventListener('click', () => showOnly(f.trace_ids, `${f.clients} ${f.clients === 1 ? 'client' : 'clients'} failing ${f.check}`));
+    li.append(button);
+    return li;
+  }));
+  $('failing-empty').hidden = view.failing.length > 0;
+}
+
+/** Shows only the given traces in the list (fetching those this page does not hold yet). */
+async function showOnly(ids, label) {
+  for (const id of ids) {
+    if (state.traces.has(id) || state.file !== undefined) continue;
+    try {
+      const answer = await fetch(lab(`/lab/traces/${encodeURIComponent(id)}`), { cache: 'no-store' });
+      if (answer.ok) add(await answer.json());
+    } catch { /* the list shows what it has */ }
+  }
+  state.idFilter = { ids: new Set(ids), label };
+  $('id-filter-text').textContent = `showing ${label}`;
+  $('id-filter').hidden = false;
+  location.hash = ids.length === 1 ? `#/trace/${encodeURIComponent(ids[0])}` : '#/';
+  renderList();
+}
+
+function clearIdFilter() {
+  state.idFilter = undefined;
+  $('id-filter').hidden = true;
+  renderList();
+}
+
+// ---- files: export and open ---------------------------------------------------------------
+
+function updateExportLink() {
+  const client = $('filter-client').value.trim();
+  $('export-session').href = lab(client === '' ? '/lab/export' : `/lab/export?client_id=${encodeURIComponent(client)}`);
+}
+
+function resetList() {
+  state.traces.clear();
+  state.order.length = 0;
+  clearDetail();
+  state.idFilter = undefined;
+  $('id-filter').hidden = true;
+}
+
+async function openFile(file) {
+  let parsed;
+  try {
+    parsed = JSON.parse(await file.text());
+  } catch (error) {
+    alert(`${file.name} is not JSON: ${error.message}`);
+    return;
+  }
+  if (parsed?.format !== 'client-auth-lab/traces' || !Array.isArray(parsed.traces)) {
+    alert(`${file.name} is not a trace file exported by client-auth-lab (format client-auth-lab/traces)`);
+    return;
+  }
+  state.file = file.name;
+  resetList();
+  for (const trace of parsed.traces) {
+    if (trace && typeof trace.id === 'string' && typeof trace.endpoint === 'string' && trace.outcome && trace.request && trace.response && Array.isArray(trace.checks)) add(trace);
+  }
+  renderList();
+  document.body.dataset.stream = 'file';
+  $('stream-state').textContent = `file: ${file.name} (${state.order.length} traces)`;
+  $('back-live').hidden = false;
+  $('pause').hidden = true;
+  if (document.body.dataset.view === 'classroom') loadClassroom();
+}
+
+function backToLive() {
+  state.file = undefined;
+  resetList();
+  $('back-live').hidden = true;
+  $('pause').hidden = false;
+  $('open-file').value = '';
+  setStream(state.connected ? 'live' : 'reconnecting');
+  loadHistory();
 }
 
 // ---- routing -------------------------------------------------------------------------------
@@ -295,6 +459,7 @@ function route() {
   if (classroom) {
     loadClientNames();
     renderClassroom();
+    loadClassroom();
     return;
   }
   const match = /^#\/trace\/(.+)$/.exec(hash);
@@ -303,6 +468,11 @@ function route() {
 }
 
 for (const id of ['filter-client', 'filter-endpoint', 'filter-result']) $(id).addEventListener('input', renderList);
+$('filter-client').addEventListener('input', updateExportLink);
+$('id-filter-clear').addEventListener('click', clearIdFilter);
+$('open-file').addEventListener('change', (e) => { const file = e.target.files?.[0]; if (file) openFile(file); });
+$('back-live').addEventListener('click', backToLive);
+updateExportLink();
 $('filters').addEventListener('submit', (e) => e.preventDefault());
 $('pause').addEventListener('click', togglePause);
 window.addEventListener('hashchange', route);

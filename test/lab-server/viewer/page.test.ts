@@ -1,7 +1,7 @@
 // The trace viewer in a real browser: Debian's chromium driven by playwright-core. A good and a bad
 // private_key_jwt request must appear live, the detail view must explain the failed check and draw
 // the exchange as SVG, hostile trace values must stay text, and the classroom view must count.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,14 +142,30 @@ describe.runIf(missing === undefined || isCI)('trace viewer in Chromium', () => 
     await page.locator('#filter-client').fill('');
   });
 
-  it('counts attempts, successes and the most common refusal per client in the classroom view', async () => {
+  it('shows one row per registered client in the classroom view: method, requests, successes, last result', async () => {
     await page.locator('#nav-classroom').click();
     const line = page.locator(`#classroom-rows tr[data-client-id="${client.client_id}"]`);
     await line.waitFor(WAIT);
     await expect.poll(async () => (await line.locator('td').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim()), WAIT)
-      .toEqual([`${client.client_id} ${HOSTILE_NAME}`, '3', '2', 'invalid_client ERR_ASSERTION_AUD ×1']);
+      .toEqual([`${client.client_id} ${HOSTILE_NAME}`, 'private_key_jwt', '3', '2', 'ok']);
     expect(await page.evaluate('window.__labXss')).toBeUndefined();
     await page.screenshot({ path: join(artifacts, 'classroom.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('opens an exported session file again: its traces listed and drawn, the live list back after', async () => {
+    const exported = await request(`${server.httpUrl}/lab/export?client_id=${client.client_id}`);
+    const file = join(userDataDir, 'session.json');
+    writeFileSync(file, exported.text);
+    await page.locator('#nav-requests').click();
+    await page.locator('#open-file').setInputFiles(file);
+    await page.locator('body[data-stream="file"]').waitFor(WAIT);
+    await expect.poll(() => page.locator('#request-rows tr').count(), WAIT).toBe((exported.body.traces as unknown[]).length);
+    await row(bad).click();
+    await page.locator('#detail .lab-trace').waitFor(WAIT);
+    expect(await page.locator('#detail').innerText()).toContain('ERR_ASSERTION_AUD');
+    await page.locator('#back-live').click();
+    await page.locator('body[data-stream="live"]').waitFor(WAIT);
     expect(pageErrors).toEqual([]);
   });
 });
