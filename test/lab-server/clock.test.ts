@@ -39,7 +39,7 @@ describe('lab.clock in a running lab', () => {
   it('rejects a 60-second assertion once the server clock runs 120 s ahead, because exp has passed', async () => {
     lab.clock.shift(120);
     const answer = await send(assertionClaims(clientId, lab.urls.token, { exp: Math.floor(Date.now() / 1000) + 60 }));
-    expect(answer.status).toBe(401);
+    expect(answer.status).toBe(400);
     const trace = lab.lastTrace({ clientId })!;
     expect(trace.outcome.code).toBe('ERR_ASSERTION_EXPIRED');
     expect(trace.notes.join(' ')).toContain('120 s ahead');

@@ -95,7 +95,7 @@ describe('jwks_uri on a shared server', () => {
     const clientId = answer.body.client_id as string;
     const assertion = await signJwt(assertionClaims(clientId, `${shared.httpUrl}/token`), 'ES256', key.privateKey, { kid: 'k1' });
     const token = await postForm(`${shared.httpUrl}/token`, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
-    expect(token.status).toBe(401);
+    expect(token.status).toBe(400);
     expect(traceOf(shared, token).outcome.code).toBe('ERR_JWKS_FETCH');
   });
 

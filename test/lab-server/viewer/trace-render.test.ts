@@ -167,7 +167,7 @@ describe('traceOutputs: what a notebook cell displays for a trace', () => {
   it('describes the exchange in a sentence, never in diagram source', () => {
     const sentence = traceDiagramSentence(refused);
     expect(sentence).toBe(`Client ${clientId} sent POST /token (private_key_jwt) to the authorization server over plain HTTP; `
-      + `${refused.checks.length - 1} checks passed and exp failed; the server answered 401 invalid_client.`);
+      + `${refused.checks.length - 1} checks passed and exp failed; the server answered 400 invalid_client.`);
     expect(traceDiagramSentence(issued)).toMatch(/checks passed; the server answered 200 with an access token\.$/);
     for (const text of [sentence, traceDiagramSentence(issued)]) {
       expect(text).not.toMatch(/sequenceDiagram|participant|->>|-->>|Note over/);
