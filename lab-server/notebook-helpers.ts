@@ -2,7 +2,7 @@
  * The helpers chapters use to show the server's answer and its trace, in one place:
  *
  *   import * as tslab from 'tslab';
- *   const { show, expectAccepted, expectRefused, tryRegister, showTrace } = notebookHelpers(tslab, lab);
+ *   const { show, expectAccepted, expectRefused, tryRegister, showTrace, checkPrediction } = notebookHelpers(tslab, lab);
  *
  * A trace becomes two display_data outputs (traceOutputs): the compact HTML, and the exchange as
  * text/vnd.mermaid with a sentence as its text/plain fallback.
@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { LabResponse } from './http-client.js';
 import type { Lab } from './notebook.js';
-import { traceOutputs, type MimeBundle } from './trace-render.js';
+import { escapeHtml, traceOutputs, type MimeBundle } from './trace-render.js';
 import type { Trace } from './traces.js';
 
 /** The part of the `tslab` module the helpers use (tslab 1.0.22). */
@@ -61,6 +61,36 @@ export interface Refusal {
   spec: string;
 }
 
+/**
+ * What a learner expects before a request is sent, written in a cell tagged `predict`. Members left
+ * out are not compared: `{ status: 400 }` alone is a prediction too.
+ */
+export interface Prediction {
+  /** The HTTP status, e.g. 200, 400, 401. */
+  status?: number;
+  /** The `error` member of the answer (RFC 6749 §5.2, RFC 7591 §3.2.2), e.g. 'invalid_client'. */
+  error?: string;
+  /** The lab's stable error code in the trace, e.g. 'ERR_ASSERTION_AUD'. */
+  code?: string;
+  /** The name of the check that fails first, as the trace's checks table shows it, e.g. 'aud'. */
+  check?: string;
+}
+
+/** One compared member of a prediction. */
+export interface PredictionLine {
+  member: keyof Prediction;
+  predicted: string;
+  actual: string;
+  matched: boolean;
+}
+
+/** What checkPrediction found; it never throws, so a wrong guess never stops the notebook. */
+export interface PredictionResult {
+  /** True when a prediction was written and every member written matched. */
+  matched: boolean;
+  lines: PredictionLine[];
+}
+
 export interface NotebookHelpers {
   /** Prints the status, the body and the failed check, and shows the trace of this answer. */
   show(answer: LabResponse, server?: Lab): void;
@@ -80,6 +110,49 @@ export interface NotebookHelpers {
   showTrace(trace?: Trace): void;
   /** Every refusal recorded by expectRefused(mistake, …), in order. */
   refusals: Refusal[];
+  /**
+   * Shows the answer and its trace, then sets the learner's prediction beside what the server did,
+   * member by member. A missing or wrong prediction is answered with the server's verdict, never an
+   * exception.
+   */
+  checkPrediction(prediction: Prediction | undefined | null, answer: LabResponse, server?: Lab): PredictionResult;
+}
+
+/** The members of a prediction compared, in the order a learner reads an answer. */
+const predictionMembers: (keyof Prediction)[] = ['status', 'error', 'code', 'check'];
+
+/** Compares a prediction with an answer and its trace (pure: the notebook shows the result). */
+export function comparePrediction(prediction: Prediction | undefined | null, answer: LabResponse, trace: Trace | undefined): PredictionResult {
+  const failed = trace?.checks.find((c) => !c.passed);
+  const actual: Record<keyof Prediction, string> = {
+    status: String(answer.status),
+    error: typeof answer.body === 'object' && answer.body !== null && typeof (answer.body as { error?: unknown }).error === 'string' ? String((answer.body as { error: string }).error) : '(none)',
+    code: trace?.outcome.code ?? '(none)',
+    check: failed?.name ?? '(none failed)',
+  };
+  const written = predictionMembers.filter((m) => prediction?.[m] !== undefined && prediction[m] !== '');
+  const lines = written.map((member) => {
+    const predicted = String(prediction?.[member]);
+    return { member, predicted, actual: actual[member], matched: predicted.toLowerCase() === actual[member].toLowerCase() };
+  });
+  return { matched: lines.length > 0 && lines.every((l) => l.matched), lines };
+}
+
+/** The comparison as a small HTML table and as text, one display_data output. */
+export function predictionBundle(result: PredictionResult, answer: LabResponse, trace: Trace | undefined): MimeBundle {
+  const failed = trace?.checks.find((c) => !c.passed);
+  const verdict = answer.status < 400 ? `the server accepted the request (HTTP ${answer.status})` : `the server refused it: HTTP ${answer.status}${failed === undefined ? '' : `, check "${failed.name}"`}${trace?.outcome.code === undefined ? '' : ` (${trace.outcome.code})`}`;
+  const heading = result.lines.length === 0
+    ? `No prediction written yet. This time ${verdict}. Write one in the cell above, then run both cells again.`
+    : result.matched
+      ? `Your prediction matches: ${verdict}.`
+      : `Not quite, and that is what this cell is for: ${verdict}. Compare below, then read the failed check in the trace.`;
+  const rows = result.lines.map((l) => `<tr class="${l.matched ? 'pass' : 'fail'}"><td class="mark"><span>${l.matched ? '✓' : '✗'}</span></td><td class="k">${escapeHtml(l.member)}</td><td>${escapeHtml(l.predicted)}</td><td>${escapeHtml(l.actual)}</td></tr>`).join('');
+  const html = `<div class="lab-prediction" data-matched="${String(result.matched)}"><p>${escapeHtml(heading)}</p>`
+    + (rows === '' ? '' : `<table class="lt"><thead><tr><th></th><th>member</th><th>you predicted</th><th>the server</th></tr></thead><tbody>${rows}</tbody></table>`)
+    + '</div>';
+  const text = [heading, ...result.lines.map((l) => `  ${l.matched ? '✓' : '✗'} ${l.member}: you predicted ${l.predicted}, the server: ${l.actual}`)].join('\n');
+  return { data: { 'text/html': html, 'text/plain': text }, metadata: {} };
 }
 
 function bodyText(body: unknown): string {
@@ -160,5 +233,12 @@ export function notebookHelpers(tslab: TslabModule, lab: Lab): NotebookHelpers {
     }
   }
 
-  return { show, expectAccepted, expectRefused, tryRegister, showTrace: (trace = lab.lastTrace()) => displayTrace(tslab, trace), refusals };
+  function checkPrediction(prediction: Prediction | undefined | null, answer: LabResponse, server: Lab = lab): PredictionResult {
+    const trace = showAnswer(answer, server);
+    const result = comparePrediction(prediction, answer, trace);
+    displayBundle(tslab, predictionBundle(result, answer, trace));
+    return result;
+  }
+
+  return { show, expectAccepted, expectRefused, tryRegister, showTrace: (trace = lab.lastTrace()) => displayTrace(tslab, trace), refusals, checkPrediction };
 }

@@ -2,7 +2,7 @@
 // stand-in for tslab's display that records what a cell would show (outside a kernel, so the
 // one-type-per-output path is the one taken).
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { displayTrace, notebookHelpers, renderTraceHtml, startLab, traceSequenceDiagram, type Lab, type LabResponse } from '@client-auth-lab/lab-server';
+import { comparePrediction, displayTrace, notebookHelpers, renderTraceHtml, startLab, traceSequenceDiagram, type Lab, type LabResponse } from '@client-auth-lab/lab-server';
 import { encodeClientSecretBasic } from '@client-auth-lab/lib';
 
 let lab: Lab;
@@ -76,6 +76,44 @@ describe('notebookHelpers', () => {
   it('shows only the placeholder when there is no trace', () => {
     displayTrace(tslab, undefined);
     expect(shown).toEqual([['text/html', '<p><em>no trace recorded</em></p>']]);
+  });
+});
+
+describe('checkPrediction: the learner predicts, then the server answers', () => {
+  it('accepts a prediction whose every written member matches, compared case-insensitively', async () => {
+    const { checkPrediction } = notebookHelpers(tslab, lab);
+    const answer = await token('wrong');
+    const trace = lab.lastTrace();
+    const failed = trace?.checks.find((c) => !c.passed)?.name as string;
+    const result = checkPrediction({ status: 401, error: 'INVALID_CLIENT', code: trace?.outcome.code, check: failed }, answer);
+    expect(result.matched).toBe(true);
+    expect(result.lines.map((l) => l.member)).toEqual(['status', 'error', 'code', 'check']);
+    const last = shown.at(-1) as [string, string];
+    expect(last[0]).toBe('text/html');
+    expect(last[1]).toContain('data-matched="true"');
+  });
+
+  it('rejects a wrong prediction kindly, without throwing, naming what the server did', async () => {
+    const { checkPrediction } = notebookHelpers(tslab, lab);
+    const answer = await token('wrong');
+    const result = checkPrediction({ status: 200 }, answer);
+    expect(result).toEqual({ matched: false, lines: [{ member: 'status', predicted: '200', actual: '401', matched: false }] });
+    expect((shown.at(-1) as [string, string])[1]).toMatch(/Not quite.*HTTP 401/);
+  });
+
+  it('rejects a missing prediction as not matched and asks for one, without throwing', async () => {
+    const { checkPrediction } = notebookHelpers(tslab, lab);
+    const answer = await token(client.client_secret as string);
+    for (const missing of [undefined, null, {}]) {
+      expect(checkPrediction(missing, answer)).toEqual({ matched: false, lines: [] });
+      expect((shown.at(-1) as [string, string])[1]).toContain('No prediction written yet. This time the server accepted the request (HTTP 200).');
+    }
+  });
+
+  it('compares an accepted answer as having no error, no code and no failed check', async () => {
+    const answer = await token(client.client_secret as string);
+    const result = comparePrediction({ status: 200, error: 'invalid_client', check: '(none failed)' }, answer, lab.lastTrace());
+    expect(result.lines.map((l) => [l.member, l.actual, l.matched])).toEqual([['status', '200', true], ['error', '(none)', false], ['check', '(none failed)', true]]);
   });
 });
 
