@@ -4,7 +4,7 @@ import { audienceAccepted, type AudiencePolicy } from './audience-policy.js';
 import { ruleMessage } from '../support/expectations.js';
 
 const server = { issuer: 'https://as.example', endpoints: ['https://as.example/token', 'https://mtls.as.example/token'] };
-const STRICT = 'draft-ietf-oauth-rfc7523bis §4; FAPI 2.0 §5.3.2.1';
+const STRICT = 'draft-ietf-oauth-rfc7523bis-11 §4';
 const INTEROP = 'RFC 7523 §3 (3); OIDC Core §9';
 
 function check(aud: unknown, policy: AudiencePolicy, expected: boolean, section: string, rule: string): void {
@@ -15,7 +15,8 @@ function check(aud: unknown, policy: AudiencePolicy, expected: boolean, section:
 describe('audienceAccepted, strict policy', () => {
   it('accepts the issuer identifier as a single string', () => check('https://as.example', 'strict', true, STRICT, 'is the issuer, the only accepted value'));
   it('rejects the token endpoint URL because strict accepts only the issuer', () => check('https://as.example/token', 'strict', false, STRICT, 'is an endpoint, not the issuer'));
-  it('rejects an array even when it holds only the issuer', () => check(['https://as.example'], 'strict', false, STRICT, 'must be a single string, not an array'));
+  it('accepts a one-member array holding the issuer', () => check(['https://as.example'], 'strict', true, STRICT, 'has the issuer as its sole value'));
+  it('rejects an array of two even when one is the issuer because strict wants the issuer as the sole value', () => check(['https://as.example', 'https://as.example/token'], 'strict', false, STRICT, 'has more than one value'));
   it('rejects a trailing slash because values compare exactly', () => check('https://as.example/', 'strict', false, 'RFC 3986 §6.2.1', 'differs from the issuer by a "/"'));
 });
 
@@ -36,7 +37,7 @@ describe('audienceAccepted, interop policy', () => {
 describe('audienceAccepted agrees with the lab on generated values', () => {
   it('matches judgeAudience for every combination', () => {
     const atoms: unknown[] = ['https://as.example', 'https://as.example/token', 'https://mtls.as.example/token', 'https://as.example/', 'https://x.example', 7, null];
-    const values: unknown[] = [undefined, ...atoms, ...atoms.flatMap((a) => atoms.map((b) => [a, b])), []];
+    const values: unknown[] = [undefined, ...atoms, ...atoms.map((a) => [a]), ...atoms.flatMap((a) => atoms.map((b) => [a, b])), []];
     for (const policy of ['interop', 'strict'] as const) {
       for (const aud of values) {
         const expected = judgeAudience(aud, policy, server);

@@ -6,9 +6,10 @@
  *
  * - interop: the issuer identifier, the token endpoint URL, or the URL of the endpoint being called
  *   (OIDC Core §9, CIBA Core §7.1), as a string or as ANY member of an array of strings;
- * - strict: the issuer identifier and nothing else, as a single string, never an array
- *   (draft-ietf-oauth-rfc7523bis §4, FAPI 2.0 Security Profile §5.3.2.1) — this closes the
- *   audience-injection attacks of 2024.
+ * - strict: the issuer identifier as the sole value, as a string or a one-member array
+ *   (draft-ietf-oauth-rfc7523bis-11 §4) — this closes the audience-injection attacks of 2024.
+ *   (FAPI 2.0 Security Profile §5.3.2.1 (8) narrows it further to a plain string; not in this
+ *   exercise.)
  *
  * Both: values compare as exact strings, no trailing-slash or case normalisation (RFC 3986 §6.2.1);
  * a missing aud is always refused.
@@ -24,7 +25,7 @@ export interface ServerIdentifiers {
 
 export function audienceAccepted(aud: unknown, policy: AudiencePolicy, server: ServerIdentifiers): boolean {
   if (aud === undefined) return false;
-  // TODO: strict: aud must be a string equal to server.issuer.
+  // TODO: strict: aud must be server.issuer, as a string or as the only member of an array.
   // interop: aud is a string or a non-empty array of strings, and one of them is the issuer or an endpoint.
   throw new Error(`TODO: judge aud ${JSON.stringify(aud)} under the ${policy} policy`);
 }

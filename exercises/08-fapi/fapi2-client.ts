@@ -3,10 +3,11 @@
  *
  * Start the lab with `--profile fapi2` and most clients you have built so far are turned away.
  * The FAPI 2.0 Security Profile allows only private_key_jwt and the two mutual-TLS methods
- * (§5.3.2.1), signed with PS256, ES256 or EdDSA (§5.4.1), with RSA keys of 2048 bits or more and
- * elliptic-curve keys of 224 bits or more (§5.4), and it makes the server accept one audience only:
- * its issuer identifier, as a single string (§5.3.2.1; the "strict" policy of
- * draft-ietf-oauth-rfc7523bis §4). The token endpoint URL, accepted by most servers, is refused.
+ * (§5.3.2.1 (3), (6)), signed with PS256, ES256 or EdDSA (§5.4.1), with RSA keys of 2048 bits or
+ * more and elliptic-curve keys of 224 bits or more (§5.4), and it makes the server accept one audience
+ * only: its issuer identifier, as a plain string (§5.3.2.1 (8)). draft-ietf-oauth-rfc7523bis-11 §4
+ * asks for the issuer as the sole value too but also allows a one-member array; FAPI 2.0 narrows it to
+ * a string. The token endpoint URL, accepted by most servers, is refused.
  *
  * Write the three pieces; the rest (registration over HTTP, signing, the token request) is done below.
  * 1. fapi2SigningKey: a new key pair as JWKs, restricted to one FAPI 2.0 algorithm with its `alg`
@@ -15,8 +16,8 @@
  *    private_key_jwt, token_endpoint_auth_signing_alg equal to the key's alg, the public key only in
  *    `jwks`, and grant_types [client_credentials].
  * 3. fapi2AssertionClaims: the claims of the client assertion (RFC 7523 §3): iss and sub the
- *    client_id, aud the issuer identifier, a fresh jti, iat now, and exp a short time later (the lab
- *    allows 300 s at most).
+ *    client_id, aud the issuer identifier, a fresh jti, iat now, and exp a short time later (a minute
+ *    is plenty; the lab allows an hour at most).
  */
 import { JWT_BEARER_CLIENT_ASSERTION_TYPE, generateJwk, signCompactJws, type GeneratedJwk, type JwkRecord } from '@client-auth-lab/lib';
 

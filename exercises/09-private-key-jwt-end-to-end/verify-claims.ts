@@ -19,7 +19,8 @@
  * 10. jti is a non-empty string                           ERR_ASSERTION_JTI_MISSING  OIDC Core §9; RFC 7523 §3 (7)
  *
  * The tolerance (default 30 s) allows for clocks that disagree a little; the lifetime limit
- * (default 300 s) is the server's right to refuse an exp far in the future (RFC 7523 §3 (4)).
+ * (default 3,600 s, inclusive: one-hour assertions, as common client libraries make them, pass) is the
+ * server's right to refuse an exp far in the future (RFC 7523 §3 (4)).
  * These are the codes the lab server itself uses, so its traces read the same.
  * Refuse with `CodedError(code, message, spec)` from the lib; on success return jti and exp, which the
  * replay check needs next (chapter 03 built that store).
@@ -34,7 +35,7 @@ export interface ClaimCheckOptions {
   now: number;
   /** Default 30. */
   toleranceSeconds?: number;
-  /** Default 300. */
+  /** Default 3600. */
   maxLifetimeSeconds?: number;
 }
 
