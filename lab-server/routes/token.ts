@@ -3,7 +3,7 @@
  * (client type, registered grant_types), then the grant itself. Success is RFC 6749 §5.1 with
  * Cache-Control: no-store; failures are §5.2.
  */
-import { clientTypeOf, isGrantAllowedFor, OAuthError } from '@client-auth-lab/lib';
+import { clientTypeOf, decodeCompactJwt, isGrantAllowedFor, OAuthError } from '@client-auth-lab/lib';
 import { authenticateCaller, enforceTokenRateLimit, type AuthenticatedCaller } from '../client-authentication.js';
 import type { Exchange } from '../exchange.js';
 import { singleParameter, type FormParameters } from '../form.js';
@@ -36,22 +36,48 @@ export async function tokenEndpoint(x: Exchange): Promise<void> {
 const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 /** A jwt-bearer grant request with a client_id and no client credentials of any kind. */
+/** A jwt-bearer grant request carrying no client credentials at all (RFC 7521 §4.1). */
 function isUnauthenticatedJwtBearer(x: Exchange, form: FormParameters): boolean {
-  return singleParameter(form, 'grant_type') === JWT_BEARER_GRANT && typeof form.client_id === 'string'
+  return singleParameter(form, 'grant_type') === JWT_BEARER_GRANT
     && x.req.headers.authorization === undefined && x.certificate === undefined
-    && form.client_secret === undefined && form.client_assertion === undefined && form.client_assertion_type === undefined;
+    && form.client_secret === undefined && form.client_assertion === undefined && form.client_assertion_type === undefined
+    && (typeof form.client_id === 'string' || grantIssuerClient(x, form) !== undefined);
 }
 
-/** RFC 7521 §4.1; RFC 7523 §2.1: client authentication is optional with a JWT grant; the client_id names the client. */
+/**
+ * The registered client a grant assertion's iss names, read before its signature is checked (the grant
+ * handler verifies it with that client's keys, RFC 7523 §3 (9)).
+ */
+function grantIssuerClient(x: Exchange, form: FormParameters): string | undefined {
+  const assertion = singleParameter(form, 'assertion');
+  if (assertion === undefined) return undefined;
+  try {
+    const { iss } = decodeCompactJwt(assertion).payload;
+    return typeof iss === 'string' && x.ctx.findClient(iss) !== undefined ? iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * RFC 7521 §4.1; RFC 7523 §2.1: client authentication is optional with a JWT grant, and client_id is
+ * needed only by authentication methods that rely on it. Without client_id the lab identifies the
+ * client as the grant assertion's issuer when that is a registered client (the lab's reading: tokens
+ * are always issued to a registered client); a request naming neither is refused as unauthenticated.
+ */
 function identifyJwtBearerClient(x: Exchange, form: FormParameters): AuthenticatedCaller {
-  const clientId = form.client_id as string;
+  const named = typeof form.client_id === 'string';
+  const clientId = named ? form.client_id as string : grantIssuerClient(x, form) as string;
   const client = x.ctx.findClient(clientId);
   x.clientId = clientId;
   if (client === undefined) {
     x.log.checks.push({ name: 'client known', passed: false, detail: `no client is registered with client_id '${clientId}'`, spec: 'RFC 6749 §5.2' });
     throw new OAuthError('invalid_client', 'ERR_CLIENT_UNKNOWN', `no client is registered with client_id '${clientId}'`, { spec: 'RFC 6749 §5.2', wwwAuthenticate: 'Basic realm="client-auth-lab", charset="UTF-8"' });
   }
-  x.log.pass('client authentication', `client '${clientId}' is identified by client_id and not authenticated: client authentication is optional with a JWT authorization grant`, 'RFC 7521 §4.1; RFC 7523 §2.1');
+  x.log.pass('client authentication', named
+    ? `client '${clientId}' is identified by client_id and not authenticated: client authentication is optional with a JWT authorization grant`
+    : `no client_id and no client authentication (both optional with a JWT authorization grant); the client is the grant assertion's iss '${clientId}', whose signature the grant checks next (lab's reading)`,
+  'RFC 7521 §4.1; RFC 7523 §2.1');
   x.method = 'none';
   return { client, method: 'none', checks: [] };
 }

@@ -179,6 +179,35 @@ describe('jwt-bearer grant (RFC 7523 §2.1)', () => {
     expect(answer.status).toBe(200);
     expect(traceOf(server, answer).checks.find((c) => c.name === 'client authentication')?.spec).toBe('RFC 7521 §4.1; RFC 7523 §2.1');
   });
+  it('accepts the grant with neither client_id nor client authentication, the client being the grant\'s iss (RFC 7521 §4.1)', async () => {
+    const answer = await postForm(token, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: await signJwt(assertionClaims(bearerClient.client_id, token, { sub: 'alice' }), 'ES256', bearerKey.privateKey, { kid: 'bearer' }),
+    });
+    expect(answer.status).toBe(200);
+    const trace = traceOf(server, answer);
+    expect(trace.clientId).toBe(bearerClient.client_id);
+    expect(trace.checks.find((c) => c.name === 'client authentication')?.detail).toContain("the grant assertion's iss");
+  });
+  it('rejects a grant without client_id signed by a key the named client never registered because the signature fails (RFC 7523 §3 (9))', async () => {
+    const stranger = ecKey('stranger');
+    const answer = await postForm(token, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: await signJwt(assertionClaims(bearerClient.client_id, token, { sub: 'alice' }), 'ES256', stranger.privateKey, { kid: 'bearer' }),
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('invalid_grant');
+    expect(traceOf(server, answer).outcome.code).toBe('ERR_GRANT_ASSERTION_SIGNATURE');
+  });
+  it('rejects a grant naming no registered client and carrying no credentials because the client is unidentified (RFC 6749 §5.2)', async () => {
+    const answer = await postForm(token, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      assertion: await signJwt(assertionClaims('nobody-registered', token, { sub: 'alice' }), 'ES256', bearerKey.privateKey, { kid: 'bearer' }),
+    });
+    expect(answer.status).toBe(401);
+    expect(answer.body.error).toBe('invalid_client');
+    expect(answer.headers['www-authenticate']).toMatch(/^Basic /);
+  });
   it('rejects a grant assertion whose issuer keys cannot be fetched with invalid_grant (RFC 7521 §4.1.1)', async () => {
     const key = ecKey('unfetchable');
     const client = await register(server, { token_endpoint_auth_method: 'client_secret_post', jwks_uri: 'http://127.0.0.1:9/jwks', grant_types: ['urn:ietf:params:oauth:grant-type:jwt-bearer'] });
