@@ -20,7 +20,8 @@ const BEARER_CHALLENGE = 'Bearer realm="client-auth-lab introspection"';
 /**
  * Who may ask (RFC 7662 §2.1): a configured resource server by HTTP Basic, a registered client that
  * authenticates with its registered method (about tokens issued to it), or any caller presenting an
- * active Bearer access token as its authorization. Returns the client_id a client caller may ask about.
+ * active Bearer access token as its authorization (about tokens of that token's client). Returns the
+ * client_id whose tokens the caller may ask about.
  */
 async function introspectionCaller(x: Exchange, form: Awaited<ReturnType<Exchange['form']>>): Promise<{ onlyClient?: string }> {
   const { log, ctx } = x;
@@ -34,8 +35,9 @@ async function introspectionCaller(x: Exchange, form: Awaited<ReturnType<Exchang
       throw new OAuthError('invalid_token', 'ERR_INTROSPECTION_TOKEN_INVALID', 'the Bearer access token presented as the caller\'s authorization is not active',
         { status: 401, spec: 'RFC 7662 §2.1; RFC 6750 §3.1', wwwAuthenticate: `${BEARER_CHALLENGE}, error="invalid_token"` });
     }
-    log.pass('caller', `authorized by an active Bearer access token of client '${record.client_id}'`, 'RFC 7662 §2.1');
-    return {};
+    // The lab's reading of §2.1 and §4 (token scanning): a bearer learns only about tokens issued to the same client.
+    log.pass('caller', `authorized by an active Bearer access token of client '${record.client_id}': it may introspect tokens issued to that client`, 'RFC 7662 §2.1, §4');
+    return { onlyClient: record.client_id };
   }
   if (authorization !== undefined && /^basic\s/i.test(authorization)) {
     let credentials: BasicCredentials | undefined;

@@ -323,10 +323,17 @@ describe('introspection (RFC 7662) authenticates the resource server, not a clie
     expect(foreign.status).toBe(200);
     expect(foreign.body).toEqual({ active: false });
   });
-  it('accepts a Bearer access token as the caller\'s authorization (RFC 7662 §2.1)', async () => {
+  it('accepts a Bearer access token as the caller\'s authorization, about its own client\'s tokens only (RFC 7662 §2.1, §4)', async () => {
     const issued = await postForm(token, { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: await signJwt(assertionClaims(bearerClient.client_id, token, { sub: 'alice' }), 'ES256', bearerKey.privateKey, { kid: 'bearer' }), client_id: bearerClient.client_id, client_secret: bearerClient.client_secret });
     const answer = await postForm(`${server.httpUrl}/introspect`, { token: issued.body.access_token }, { headers: { authorization: `Bearer ${issued.body.access_token}` } });
     expect(answer.body).toMatchObject({ active: true });
+    const { verifier, challenge } = pkce();
+    const code = (await authorize(publicClient.client_id, challenge)).searchParams.get('code') as string;
+    const other = await postForm(token, { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier, client_id: publicClient.client_id });
+    const scanned = await postForm(`${server.httpUrl}/introspect`, { token: other.body.access_token }, { headers: { authorization: `Bearer ${issued.body.access_token}` } });
+    expect(scanned.status).toBe(200);
+    expect(scanned.body).toEqual({ active: false });
+    expect(traceOf(server, scanned).checks.find((c) => c.name === 'token state')?.detail).toMatch(/another client/);
     const bad = await postForm(`${server.httpUrl}/introspect`, { token: 'x' }, { headers: { authorization: 'Bearer not-a-token' } });
     expect(bad.status).toBe(401);
     expect(bad.headers['www-authenticate']).toMatch(/^Bearer /);
