@@ -3,9 +3,9 @@
  * ignores it, the file store journals that entry's current value. Records are replaced with set(),
  * never mutated in place, so the value in the map is the value to save.
  */
-import { replayKey, type ReplayStore } from '@client-auth-lab/lib';
+import { replayKey } from '@client-auth-lab/lib';
 import type {
-  AuthorizationCodeRecord, CibaRequestRecord, Collection, DeviceCodeRecord, LabStore, StoredClient, TokenRecord,
+  AuthorizationCodeRecord, CibaRequestRecord, Collection, DeviceCodeRecord, LabReplayStore, LabStore, ReplayEntry, StoredClient, TokenRecord,
 } from './types.js';
 
 /** The names of the store's collections, as used in snapshots and journal lines. */
@@ -69,7 +69,7 @@ export class MapCollection<T> implements Collection<T> {
 }
 
 /** A replay store whose entries can be saved and loaded (RFC 7523 §3 (7)). */
-export class SnapshotReplayStore implements ReplayStore {
+export class SnapshotReplayStore implements LabReplayStore {
   readonly #entries: Map<string, number>;
   readonly #changed: ChangeListener;
 
@@ -86,6 +86,16 @@ export class SnapshotReplayStore implements ReplayStore {
     this.#entries.set(key, expiresAt);
     this.#changed(key);
     return true;
+  }
+
+  async list(nowMs: number): Promise<ReplayEntry[]> {
+    const live: ReplayEntry[] = [];
+    for (const [key, expiresAt] of this.#entries) {
+      if (expiresAt <= nowMs) continue;
+      const [iss, jti] = JSON.parse(key) as [string, string];
+      live.push({ iss, jti, expiresAt });
+    }
+    return live.sort((a, b) => a.expiresAt - b.expiresAt);
   }
 
   /** When the entry stored under `key` (see replayKey) expires, in epoch ms. */

@@ -85,13 +85,27 @@ export interface Collection<T> {
   readonly size: number;
 }
 
+/** One recorded (iss, jti) pair of the replay store, as `GET /lab/replay` lists it. */
+export interface ReplayEntry {
+  readonly iss: string;
+  readonly jti: string;
+  /** When the pair may be used again, in epoch ms (the assertion's exp plus the allowed skew). */
+  readonly expiresAt: number;
+}
+
+/** The replay store of RFC 7523 §3 (7), which the lab also lets the learner look into. */
+export interface LabReplayStore extends ReplayStore {
+  /** The pairs not yet expired at `nowMs`, soonest expiry first. */
+  list(nowMs: number): Promise<ReplayEntry[]>;
+}
+
 export interface LabStore {
   readonly clients: Collection<StoredClient>;
   readonly tokens: Collection<TokenRecord>;
   readonly codes: Collection<AuthorizationCodeRecord>;
   readonly deviceCodes: Collection<DeviceCodeRecord>;
   readonly cibaRequests: Collection<CibaRequestRecord>;
-  readonly replay: ReplayStore;
+  readonly replay: LabReplayStore;
   /** Where the state is kept, or undefined for memory only. */
   readonly location: string | undefined;
   /** Resolves once every change made so far is durable (at once for the memory store). */

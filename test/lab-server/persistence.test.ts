@@ -150,6 +150,8 @@ describe('--data: snapshot and journal', () => {
     expect(reopened.tokens.get('old')).toBeUndefined();
     expect(reopened.codes.get('code')).toBeUndefined();
     expect(await reopened.replay.insertIfAbsent('iss', 'jti-1', 2_000_000_000_000, 0)).toBe(false);
+    expect(await reopened.replay.list(0)).toEqual([{ iss: 'iss', jti: 'jti-1', expiresAt: 2_000_000_000_000 }]);
+    expect(await reopened.replay.list(2_000_000_000_000)).toEqual([]);
     await store.close();
     await reopened.close();
   });
