@@ -2,7 +2,7 @@
  * The helpers chapters use to show the server's answer and its trace, in one place:
  *
  *   import * as tslab from 'tslab';
- *   const { show, expectAccepted, expectRefused, tryRegister, showTrace, checkPrediction } = notebookHelpers(tslab, lab);
+ *   const { show, expectAccepted, expectRefused, tryRegister, showTrace, checkPrediction, showReplay } = notebookHelpers(tslab, lab);
  *
  * A trace becomes two display_data outputs (traceOutputs): the compact HTML, and the exchange as
  * text/vnd.mermaid with a sentence as its text/plain fallback.
@@ -116,6 +116,8 @@ export interface NotebookHelpers {
    * exception.
    */
   checkPrediction(prediction: Prediction | undefined | null, answer: LabResponse, server?: Lab): PredictionResult;
+  /** Shows the replay store as GET /lab/replay lists it, marking the pair with jti `mark`, and returns the list. */
+  showReplay(mark?: string): Promise<ReplayListing>;
 }
 
 /** The members of a prediction compared, in the order a learner reads an answer. */
@@ -240,5 +242,52 @@ export function notebookHelpers(tslab: TslabModule, lab: Lab): NotebookHelpers {
     return result;
   }
 
-  return { show, expectAccepted, expectRefused, tryRegister, showTrace: (trace = lab.lastTrace()) => displayTrace(tslab, trace), refusals, checkPrediction };
+  return {
+    show, expectAccepted, expectRefused, tryRegister, showTrace: (trace = lab.lastTrace()) => displayTrace(tslab, trace), refusals, checkPrediction,
+    showReplay: (mark?: string) => showReplay(tslab, lab, mark),
+  };
+}
+
+// ---- chapters 00–05: the replay store ------------------------------------------------------
+
+/** One pair of the replay store, as GET /lab/replay lists it. */
+export interface ReplayListingEntry {
+  iss: string;
+  jti: string;
+  /** When the pair may be used again (ISO 8601, the lab clock). */
+  expires_at: string;
+  /** Seconds from the server's now until then. */
+  expires_in: number;
+}
+
+/** GET /lab/replay's answer. */
+export interface ReplayListing {
+  now: string;
+  entries: ReplayListingEntry[];
+}
+
+/** How many pairs a cell shows before folding the rest into one line. */
+const REPLAY_ROWS_SHOWN = 8;
+
+/** The replay list as a small table (the marked jti highlighted) and as text, one display_data output. */
+export function replayBundle(listing: ReplayListing, mark?: string): MimeBundle {
+  const shown = listing.entries.slice(0, REPLAY_ROWS_SHOWN);
+  const hidden = listing.entries.length - shown.length;
+  const heading = `Replay store at ${listing.now} (server clock): ${listing.entries.length} (iss, jti) pair${listing.entries.length === 1 ? '' : 's'} that may not be used again yet.`;
+  const rows = shown.map((e) => `<tr class="${e.jti === mark ? 'pass' : ''}"><td class="mark"><span>${e.jti === mark ? '→' : ''}</span></td><td><code>${escapeHtml(e.iss)}</code></td><td><code>${escapeHtml(e.jti)}</code></td><td>${escapeHtml(e.expires_at)}</td><td>${e.expires_in} s</td></tr>`).join('');
+  const more = hidden > 0 ? `<p>… and ${hidden} more, expiring later.</p>` : '';
+  const html = `<div class="lab-replay"><p>${escapeHtml(heading)}</p>`
+    + (rows === '' ? '' : `<table class="lt"><thead><tr><th></th><th>iss</th><th>jti</th><th>expires at</th><th>expires in</th></tr></thead><tbody>${rows}</tbody></table>`)
+    + `${more}</div>`;
+  const text = [heading, ...shown.map((e) => `  ${e.jti === mark ? '→' : ' '} ${e.iss}  ${e.jti}  until ${e.expires_at} (${e.expires_in} s)`), ...(hidden > 0 ? [`  … and ${hidden} more`] : [])].join('\n');
+  return { data: { 'text/html': html, 'text/plain': text }, metadata: {} };
+}
+
+/** Asks the lab server for its replay list over HTTP (GET /lab/replay) and shows it. */
+export async function showReplay(tslab: TslabModule, lab: Lab, mark?: string): Promise<ReplayListing> {
+  const answer = await lab.request(`${lab.httpUrl}/lab/replay`);
+  if (answer.status !== 200) throw new Error(`GET /lab/replay answered HTTP ${answer.status}: ${bodyText(answer.body)}`);
+  const listing = answer.body as ReplayListing;
+  displayBundle(tslab, replayBundle(listing, mark));
+  return listing;
 }
