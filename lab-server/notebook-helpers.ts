@@ -116,7 +116,7 @@ export interface NotebookHelpers {
    * exception.
    */
   checkPrediction(prediction: Prediction | undefined | null, answer: LabResponse, server?: Lab): PredictionResult;
-  /** Shows the replay store as GET /lab/replay lists it, marking the pair with jti `mark`, and returns the list. */
+  /** Shows the replay store as GET /lab/replay lists it (with `mark`, only the pairs with that jti), and returns the list. */
   showReplay(mark?: string): Promise<ReplayListing>;
 }
 
@@ -269,17 +269,22 @@ export interface ReplayListing {
 /** How many pairs a cell shows before folding the rest into one line. */
 const REPLAY_ROWS_SHOWN = 8;
 
-/** The replay list as a small table (the marked jti highlighted) and as text, one display_data output. */
+/**
+ * The replay list as a small table and as text, one display_data output. With `mark`, only the pairs
+ * with that jti are drawn (highlighted) and the others are counted; without, the first rows.
+ */
 export function replayBundle(listing: ReplayListing, mark?: string): MimeBundle {
-  const shown = listing.entries.slice(0, REPLAY_ROWS_SHOWN);
+  const marked = listing.entries.filter((e) => e.jti === mark);
+  const shown = mark === undefined ? listing.entries.slice(0, REPLAY_ROWS_SHOWN) : marked;
   const hidden = listing.entries.length - shown.length;
   const heading = `Replay store at ${listing.now} (server clock): ${listing.entries.length} (iss, jti) pair${listing.entries.length === 1 ? '' : 's'} that may not be used again yet.`;
   const rows = shown.map((e) => `<tr class="${e.jti === mark ? 'pass' : ''}"><td class="mark"><span>${e.jti === mark ? '→' : ''}</span></td><td><code>${escapeHtml(e.iss)}</code></td><td><code>${escapeHtml(e.jti)}</code></td><td>${escapeHtml(e.expires_at)}</td><td>${e.expires_in} s</td></tr>`).join('');
-  const more = hidden > 0 ? `<p>… and ${hidden} more, expiring later.</p>` : '';
+  const others = mark === undefined ? `… and ${hidden} more, expiring later.` : `${marked.length === 0 ? `No pair with jti ${mark}; ` : ''}${hidden} other pair${hidden === 1 ? '' : 's'} not shown.`;
+  const more = hidden > 0 || (mark !== undefined && marked.length === 0) ? `<p>${escapeHtml(others)}</p>` : '';
   const html = `<div class="lab-replay"><p>${escapeHtml(heading)}</p>`
     + (rows === '' ? '' : `<table class="lt"><thead><tr><th></th><th>iss</th><th>jti</th><th>expires at</th><th>expires in</th></tr></thead><tbody>${rows}</tbody></table>`)
     + `${more}</div>`;
-  const text = [heading, ...shown.map((e) => `  ${e.jti === mark ? '→' : ' '} ${e.iss}  ${e.jti}  until ${e.expires_at} (${e.expires_in} s)`), ...(hidden > 0 ? [`  … and ${hidden} more`] : [])].join('\n');
+  const text = [heading, ...shown.map((e) => `  ${e.jti === mark ? '→' : ' '} ${e.iss}  ${e.jti}  until ${e.expires_at} (${e.expires_in} s)`), ...(more === '' ? [] : [`  ${others}`])].join('\n');
   return { data: { 'text/html': html, 'text/plain': text }, metadata: {} };
 }
 

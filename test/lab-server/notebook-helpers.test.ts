@@ -145,4 +145,13 @@ describe('showReplay: the replay store in a cell', () => {
     expect(bundle.data['text/plain']).toContain('… and 4 more');
     expect(bundle.data['text/html']?.match(/<tr class=/g)).toHaveLength(8);
   });
+
+  it('shows only the marked pair and counts the others, even when it expires last', () => {
+    const entries = Array.from({ length: 12 }, (_, i) => ({ iss: 'c', jti: `j${i}`, expires_at: '2026-01-01T00:00:00.000Z', expires_in: i }));
+    const bundle = replayBundle({ now: '2026-01-01T00:00:00.000Z', entries }, 'j11');
+    expect(bundle.data['text/html']?.match(/<tr class=/g)).toHaveLength(1);
+    expect(bundle.data['text/plain']).toContain('→ c  j11');
+    expect(bundle.data['text/plain']).toContain('11 other pairs not shown.');
+    expect(replayBundle({ now: '2026-01-01T00:00:00.000Z', entries }, 'gone').data['text/plain']).toContain('No pair with jti gone; 12 other pairs not shown.');
+  });
 });
