@@ -296,3 +296,36 @@ export async function showReplay(tslab: TslabModule, lab: Lab, mark?: string): P
   displayBundle(tslab, replayBundle(listing, mark));
   return listing;
 }
+
+// ---- chapters 00–05: long text dumps, folded -----------------------------------------------
+
+export interface FoldOptions {
+  /** The label of the folded whole, e.g. "the whole DER dump". */
+  summary: string;
+  /** Lines to keep in view (the part the text talks about); by default the first `head` lines. */
+  keep?: RegExp | ((line: string, index: number) => boolean);
+  /** How many lines stay in view when `keep` is not given (default 12). */
+  head?: number;
+}
+
+/** The kept lines in view and the whole text behind a <details>, as HTML and as text. */
+export function foldedBundle(text: string, options: FoldOptions): MimeBundle {
+  const lines = text.replace(/\n+$/, '').split('\n');
+  const { keep } = options;
+  const kept = keep === undefined
+    ? lines.slice(0, options.head ?? 12)
+    : lines.filter((line, i) => (keep instanceof RegExp ? keep.test(line) : keep(line, i)));
+  const hidden = lines.length - kept.length;
+  const note = hidden > 0 ? `${options.summary}: ${lines.length} lines, ${hidden} folded` : options.summary;
+  const pre = (t: string): string => `<pre style="margin:0;white-space:pre;overflow-x:auto">${escapeHtml(t)}</pre>`;
+  const html = `<div class="lab-folded">${pre(kept.join('\n'))}`
+    + (hidden > 0 ? `<details><summary>${escapeHtml(note)}</summary>${pre(lines.join('\n'))}</details>` : '')
+    + '</div>';
+  const plain = hidden > 0 ? `${kept.join('\n')}\n… (${note}; open it in the HTML output)` : kept.join('\n');
+  return { data: { 'text/html': html, 'text/plain': plain }, metadata: {} };
+}
+
+/** Shows a long dump folded to the lines the chapter talks about; the rest opens on a click. */
+export function showFolded(tslab: TslabModule, text: string, options: FoldOptions): void {
+  displayBundle(tslab, foldedBundle(text, options));
+}

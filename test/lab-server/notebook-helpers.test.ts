@@ -3,7 +3,7 @@
 // one-type-per-output path is the one taken).
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SignJWT } from 'jose';
-import { comparePrediction, displayTrace, notebookHelpers, renderTraceHtml, replayBundle, startLab, traceSequenceDiagram, type Lab, type LabResponse } from '@client-auth-lab/lab-server';
+import { comparePrediction, displayTrace, foldedBundle, notebookHelpers, renderTraceHtml, replayBundle, startLab, traceSequenceDiagram, type Lab, type LabResponse } from '@client-auth-lab/lab-server';
 import { encodeClientSecretBasic } from '@client-auth-lab/lib';
 
 let lab: Lab;
@@ -153,5 +153,27 @@ describe('showReplay: the replay store in a cell', () => {
     expect(bundle.data['text/plain']).toContain('→ c  j11');
     expect(bundle.data['text/plain']).toContain('11 other pairs not shown.');
     expect(replayBundle({ now: '2026-01-01T00:00:00.000Z', entries }, 'gone').data['text/plain']).toContain('No pair with jti gone; 12 other pairs not shown.');
+  });
+});
+
+describe('foldedBundle: a long dump folded to the lines the text talks about', () => {
+  const dump = Array.from({ length: 30 }, (_, i) => `line ${i}${i % 10 === 0 ? ' [kept]' : ''}`).join('\n');
+
+  it('keeps the lines a pattern selects and folds the whole dump behind <details>', () => {
+    const bundle = foldedBundle(dump, { summary: 'the whole dump', keep: /\[kept\]/ });
+    expect(bundle.data['text/plain']).toBe('line 0 [kept]\nline 10 [kept]\nline 20 [kept]\n… (the whole dump: 30 lines, 27 folded; open it in the HTML output)');
+    expect(bundle.data['text/html']).toContain('<details><summary>the whole dump: 30 lines, 27 folded</summary>');
+    expect(bundle.data['text/html']).toContain('line 29');
+  });
+
+  it('keeps the first lines by default, and folds nothing when everything is kept', () => {
+    expect(foldedBundle(dump, { summary: 'x', head: 2 }).data['text/plain']).toMatch(/^line 0 \[kept\]\nline 1\n… \(x: 30 lines, 28 folded/);
+    const short = foldedBundle('a\nb', { summary: 'short' });
+    expect(short.data['text/plain']).toBe('a\nb');
+    expect(short.data['text/html']).not.toContain('<details>');
+  });
+
+  it('escapes the dump: a value from a certificate stays text', () => {
+    expect(foldedBundle('<script>x</script>', { summary: 's' }).data['text/html']).toContain('&lt;script&gt;');
   });
 });
