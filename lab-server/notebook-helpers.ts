@@ -278,11 +278,11 @@ export function replayBundle(listing: ReplayListing, mark?: string): MimeBundle 
   const shown = mark === undefined ? listing.entries.slice(0, REPLAY_ROWS_SHOWN) : marked;
   const hidden = listing.entries.length - shown.length;
   const heading = `Replay store at ${listing.now} (server clock): ${listing.entries.length} (iss, jti) pair${listing.entries.length === 1 ? '' : 's'} that may not be used again yet.`;
-  const rows = shown.map((e) => `<tr class="${e.jti === mark ? 'pass' : ''}"><td class="mark"><span>${e.jti === mark ? '→' : ''}</span></td><td><code>${escapeHtml(e.iss)}</code></td><td><code>${escapeHtml(e.jti)}</code></td><td>${escapeHtml(e.expires_at)}</td><td>${e.expires_in} s</td></tr>`).join('');
+  const rows = shown.map((e) => `<tr class="${e.jti === mark ? 'pass' : ''}"><td><code>${escapeHtml(e.iss)}</code></td><td><code>${e.jti === mark ? `<strong>${escapeHtml(e.jti)}</strong>` : escapeHtml(e.jti)}</code></td><td>${escapeHtml(e.expires_at)}</td><td>${e.expires_in} s</td></tr>`).join('');
   const others = mark === undefined ? `… and ${hidden} more, expiring later.` : `${marked.length === 0 ? `No pair with jti ${mark}; ` : ''}${hidden} other pair${hidden === 1 ? '' : 's'} not shown.`;
   const more = hidden > 0 || (mark !== undefined && marked.length === 0) ? `<p>${escapeHtml(others)}</p>` : '';
   const html = `<div class="lab-replay"><p>${escapeHtml(heading)}</p>`
-    + (rows === '' ? '' : `<table class="lt"><thead><tr><th></th><th>iss</th><th>jti</th><th>expires at</th><th>expires in</th></tr></thead><tbody>${rows}</tbody></table>`)
+    + (rows === '' ? '' : `<table class="lt"><thead><tr><th>iss</th><th>jti</th><th>expires at</th><th>expires in</th></tr></thead><tbody>${rows}</tbody></table>`)
     + `${more}</div>`;
   const text = [heading, ...shown.map((e) => `  ${e.jti === mark ? '→' : ' '} ${e.iss}  ${e.jti}  until ${e.expires_at} (${e.expires_in} s)`), ...(more === '' ? [] : [`  ${others}`])].join('\n');
   return { data: { 'text/html': html, 'text/plain': text }, metadata: {} };

@@ -135,7 +135,7 @@ describe('showReplay: the replay store in a cell', () => {
     expect(listing.entries.map((e) => [e.iss, e.jti])).toContainEqual([jwtClient.client_id, 'shown-jti']);
     const [type, html] = shown.at(-1) as [string, string];
     expect(type).toBe('text/html');
-    expect(html).toMatch(/<tr class="pass"><td class="mark"><span>→<\/span><\/td><td><code>[^<]+<\/code><\/td><td><code>shown-jti<\/code>/);
+    expect(html).toMatch(/<tr class="pass"><td><code>[^<]+<\/code><\/td><td><code><strong>shown-jti<\/strong><\/code>/);
   });
 
   it('folds a long list to its first rows and says how many more', () => {
