@@ -332,3 +332,15 @@ export function checkPredictionTable(tslab: TslabModule, lab: Lab, cases: Predic
   displayBundle(tslab, { data: { 'text/html': html, 'text/plain': text }, metadata: {} });
   return results;
 }
+
+/**
+ * checkPrediction for a refusal a chapter also tabulates: shows the comparison, then records the
+ * answer in `helpers.refusals` under `mistake`, as expectRefused(mistake, …) would (never throws).
+ */
+export function checkPredictionAndRecord(helpers: NotebookHelpers, lab: Lab, mistake: string, prediction: Prediction | undefined | null, answer: LabResponse): PredictionResult {
+  const result = helpers.checkPrediction(prediction, answer, lab);
+  const trace = traceOf(lab, answer);
+  const failed = trace?.checks.find((c) => !c.passed);
+  helpers.refusals.push({ mistake, status: answer.status, error: String(answer.body?.error), code: String(trace?.outcome.code), check: failed?.name ?? '', spec: failed?.spec ?? '' });
+  return result;
+}
