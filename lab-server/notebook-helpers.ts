@@ -344,3 +344,16 @@ export function checkPredictionAndRecord(helpers: NotebookHelpers, lab: Lab, mis
   helpers.refusals.push({ mistake, status: answer.status, error: String(answer.body?.error), code: String(trace?.outcome.code), check: failed?.name ?? '', spec: failed?.spec ?? '' });
   return result;
 }
+
+/** A small HTML table whose cells are escaped, so server text shows exactly as sent (chapters 07, 08). */
+export function htmlTable(head: string[], rows: string[][]): string {
+  const th = head.map((h) => `<th style="text-align:left">${escapeHtml(h)}</th>`).join('');
+  const tr = rows.map((r) => `<tr>${r.map((c) => `<td style="text-align:left">${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  return `<table><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
+}
+
+/** Shows htmlTable(head, rows) as one output, with a tab-separated text/plain fallback. */
+export function showTable(tslab: TslabModule, head: string[], rows: string[][]): void {
+  const text = [head, ...rows].map((r) => r.join('\t')).join('\n');
+  displayBundle(tslab, { data: { 'text/html': htmlTable(head, rows), 'text/plain': text }, metadata: {} });
+}
