@@ -7,6 +7,8 @@ export { startLab, formatTrace } from './notebook.js';
 export type { Lab, LabEndpoints } from './notebook.js';
 export { notebookHelpers, displayTrace, displayBundle, comparePrediction, replayBundle, showReplay, foldedBundle, showFolded } from './notebook-helpers.js';
 export type { NotebookHelpers, Prediction, PredictionLine, PredictionResult, Refusal, ReplayListing, ReplayListingEntry, FoldOptions, TslabModule } from './notebook-helpers.js';
+export { startLabNginx, checkPredictionTable, checkPredictionAndRecord, htmlTable, showTable, nginxTemplateForwarding, versionAtLeast, NGINX_ESCAPED_CERT_SINCE } from './notebook-helpers.js';
+export type { NginxCertificateVariable, PredictedCase } from './notebook-helpers.js';
 export { resolveConfig, parseProfileName, normalizeAddress, DEFAULT_RESOURCE_SERVER, DEFAULT_USERS } from './config.js';
 export type { LabServerOptions, ResolvedConfig, ProfileName, ResourceServerCredentials, TrustedAssertionIssuer, LabUser } from './config.js';
 export { PATHS } from './context.js';

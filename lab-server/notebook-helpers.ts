@@ -329,3 +329,118 @@ export function foldedBundle(text: string, options: FoldOptions): MimeBundle {
 export function showFolded(tslab: TslabModule, text: string, options: FoldOptions): void {
   displayBundle(tslab, foldedBundle(text, options));
 }
+
+// ── Chapters 06–12: a real nginx in front of the lab, and prediction tables ──────────────────────
+// (kept in one block; its imports are here so the block stays self-contained)
+import { readFile } from 'node:fs/promises';
+import { findNginx, nginxVersion, NGINX_EXAMPLE_CONFIGURATION, startNginx, type RunningNginx } from './nginx.js';
+
+/** The first nginx release with $ssl_client_escaped_cert (its changelog, 1.13.5). */
+export const NGINX_ESCAPED_CERT_SINCE = '1.13.5';
+
+/** The nginx variable a proxy forwards in X-Ssl-Cert: the URL-encoded PEM, or the deprecated tab-folded one. */
+export type NginxCertificateVariable = 'ssl_client_escaped_cert' | 'ssl_client_cert';
+
+/** True when `version` (e.g. "1.22.1") is at least `since` (e.g. "1.13.5"). */
+export function versionAtLeast(version: string, since: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = since.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  }
+  return true;
+}
+
+/**
+ * examples/nginx/nginx.conf forwarding `variable` instead: the deprecated $ssl_client_cert is the
+ * example's one forwarding line with the variable swapped, so chapter 06 can show a real nginx fold it.
+ */
+export function nginxTemplateForwarding(template: string, variable: NginxCertificateVariable): string {
+  const line = /^( +)proxy_set_header X-Ssl-Cert \$ssl_client_escaped_cert;$/m;
+  if (!line.test(template)) throw new Error('examples/nginx/nginx.conf changed: no "proxy_set_header X-Ssl-Cert $ssl_client_escaped_cert;" line');
+  return template.replace(line, `$1proxy_set_header X-Ssl-Cert $${variable};`);
+}
+
+/**
+ * Starts a real nginx in front of `lab` (which must trust 127.0.0.1 as a proxy) as this process's
+ * child, on a free port, with the lab CA's server certificate; undefined, with a sentence saying so,
+ * when nginx is not installed. Stop it with `.stop()`.
+ */
+export async function startLabNginx(lab: Lab, variable: NginxCertificateVariable = 'ssl_client_escaped_cert'): Promise<RunningNginx | undefined> {
+  const binary = findNginx();
+  if (binary === undefined) {
+    console.log('nginx is not installed here (Debian: apt-get install nginx): the cells below send what nginx would send upstream, from this notebook (simulated).');
+    return undefined;
+  }
+  const version = nginxVersion(binary);
+  if (variable === 'ssl_client_escaped_cert' && !versionAtLeast(version, NGINX_ESCAPED_CERT_SINCE)) {
+    console.log(`nginx/${version} predates $ssl_client_escaped_cert (nginx ${NGINX_ESCAPED_CERT_SINCE}): the cells below simulate the proxy instead.`);
+    return undefined;
+  }
+  const template = nginxTemplateForwarding(await readFile(NGINX_EXAMPLE_CONFIGURATION, 'utf8'), variable);
+  const certificate = await lab.server.ca.serverCertificate(['127.0.0.1', 'localhost']);
+  const proxy = await startNginx({ upstream: lab.httpUrl, certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem, binary, template });
+  console.log(`nginx/${proxy.version} started as a child of this kernel: ${proxy.url} → ${lab.httpUrl}, forwarding X-Ssl-Cert: $${variable}`);
+  return proxy;
+}
+
+/** One row of a prediction table: a case, the learner's prediction, and the server's answer to it. */
+export interface PredictedCase {
+  name: string;
+  prediction: Prediction | undefined | null;
+  answer: LabResponse;
+}
+
+/**
+ * Compares a whole table of predictions with the answers, as checkPrediction does for one, and shows
+ * one table (never throws): each row with the learner's guess, the server's status, error, code and
+ * failed check, so a drill of ten requests stays one output.
+ */
+export function checkPredictionTable(tslab: TslabModule, lab: Lab, cases: PredictedCase[]): PredictionResult[] {
+  const results = cases.map((c) => comparePrediction(c.prediction, c.answer, traceOf(lab, c.answer)));
+  const rows = cases.map((c, i) => {
+    const trace = traceOf(lab, c.answer);
+    const failed = trace?.checks.find((check) => !check.passed);
+    const result = results[i]!;
+    const guess = result.lines.length === 0 ? '(no prediction yet)' : result.lines.map((l) => `${l.member} ${l.predicted}`).join(', ');
+    const mark = result.lines.length === 0 ? '·' : result.matched ? '✓' : '✗';
+    const server = [`HTTP ${c.answer.status}`, c.answer.body?.error, trace?.outcome.code, failed === undefined ? undefined : `check "${failed.name}"`].filter((x) => x !== undefined).join(', ');
+    return { mark, name: c.name, guess, server, spec: failed?.spec ?? '', matched: result.matched };
+  });
+  const right = results.filter((r) => r.matched).length;
+  const written = results.filter((r) => r.lines.length > 0).length;
+  const heading = written === 0
+    ? `No predictions written yet: here is what the server answered to all ${cases.length}. Fill in the table above and run both cells again.`
+    : `${right} of ${cases.length} predicted right${written < cases.length ? ` (${cases.length - written} left blank)` : ''}. A ✗ is a rule worth rereading: the last column cites it.`;
+  const html = `<div class="lab-prediction"><p>${escapeHtml(heading)}</p><table class="lt"><thead><tr><th></th><th>case</th><th>you predicted</th><th>the server</th><th>rule</th></tr></thead><tbody>`
+    + rows.map((r) => `<tr class="${r.matched ? 'pass' : 'fail'}"><td class="mark"><span>${r.mark}</span></td><td>${escapeHtml(r.name)}</td><td>${escapeHtml(r.guess)}</td><td>${escapeHtml(r.server)}</td><td>${escapeHtml(r.spec)}</td></tr>`).join('')
+    + '</tbody></table></div>';
+  const text = [heading, ...rows.map((r) => `  ${r.mark} ${r.name}: you predicted ${r.guess}; the server: ${r.server}`)].join('\n');
+  displayBundle(tslab, { data: { 'text/html': html, 'text/plain': text }, metadata: {} });
+  return results;
+}
+
+/**
+ * checkPrediction for a refusal a chapter also tabulates: shows the comparison, then records the
+ * answer in `helpers.refusals` under `mistake`, as expectRefused(mistake, …) would (never throws).
+ */
+export function checkPredictionAndRecord(helpers: NotebookHelpers, lab: Lab, mistake: string, prediction: Prediction | undefined | null, answer: LabResponse): PredictionResult {
+  const result = helpers.checkPrediction(prediction, answer, lab);
+  const trace = traceOf(lab, answer);
+  const failed = trace?.checks.find((c) => !c.passed);
+  helpers.refusals.push({ mistake, status: answer.status, error: String(answer.body?.error), code: String(trace?.outcome.code), check: failed?.name ?? '', spec: failed?.spec ?? '' });
+  return result;
+}
+
+/** A small HTML table whose cells are escaped, so server text shows exactly as sent (chapters 07, 08). */
+export function htmlTable(head: string[], rows: string[][]): string {
+  const th = head.map((h) => `<th style="text-align:left">${escapeHtml(h)}</th>`).join('');
+  const tr = rows.map((r) => `<tr>${r.map((c) => `<td style="text-align:left">${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  return `<table><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
+}
+
+/** Shows htmlTable(head, rows) as one output, with a tab-separated text/plain fallback. */
+export function showTable(tslab: TslabModule, head: string[], rows: string[][]): void {
+  const text = [head, ...rows].map((r) => r.join('\t')).join('\n');
+  displayBundle(tslab, { data: { 'text/html': htmlTable(head, rows), 'text/plain': text }, metadata: {} });
+}
