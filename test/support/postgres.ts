@@ -1,0 +1,118 @@
+// A throwaway PostgreSQL cluster for tests: Debian's postgresql binaries, a data directory and unix
+// socket under a temp directory, a free TCP port on 127.0.0.1, trust authentication for `postgres`.
+// Run as the `postgres` OS user when the tests run as root (initdb and postgres refuse root).
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+const run = promisify(execFile);
+
+/** The bin directory of the newest Debian postgresql installed, if any. */
+export function findPostgresBin(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+  for (const version of versions) {
+    const bin = join(root, version, 'bin');
+    if (existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'pg_ctl')) && existsSync(join(bin, 'postgres'))) return bin;
+  }
+  return undefined;
+}
+
+/**
+ * Why PostgreSQL tests cannot run here, or undefined when they can. Under CI the binaries must be
+ * there (.ci/run installs them): a missing PostgreSQL fails instead of skipping.
+ */
+export function postgresUnavailableReason(): string | undefined {
+  if (findPostgresBin() !== undefined) return undefined;
+  const reason = 'PostgreSQL is not installed (no /usr/lib/postgresql/<version>/bin/initdb): apt-get install postgresql';
+  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${reason}; CI must run the PostgreSQL tests`);
+  return reason;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+export interface TestPostgres {
+  /** postgres://postgres@127.0.0.1:<port>/postgres */
+  url: string;
+  port: number;
+  directory: string;
+  /** Starts the cluster again after stop(), on the same port. */
+  start(): Promise<void>;
+  /** Stops the cluster (fast shutdown: sessions are ended, as when a database server goes down). */
+  stop(): Promise<void>;
+  /** A fresh database in the cluster, for a test that needs its own. */
+  createDatabase(name: string): Promise<string>;
+  /** Stops the cluster and removes its directory. */
+  destroy(): Promise<void>;
+}
+
+export async function startTestPostgres(): Promise<TestPostgres> {
+  const bin = findPostgresBin();
+  if (bin === undefined) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
+  const asRoot = process.getuid?.() === 0;
+  const directory = await mkdtemp(join(tmpdir(), 'authlab-pg-'));
+  const data = join(directory, 'data');
+  if (asRoot) {
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: gid } = await run('id', ['-g', 'postgres']);
+    await chown(directory, Number(stdout.trim()), Number(gid.trim()));
+  }
+  // As root, every command runs as the postgres OS user; otherwise as ourselves.
+  const pgRun = (command: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args]) : run(join(bin, command), args));
+  await pgRun('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  const port = await freePort();
+  const options = `-p ${port} -k ${directory} -c listen_addresses=127.0.0.1 -c fsync=on -c max_connections=100`;
+  const start = async (): Promise<void> => {
+    await pgRun('pg_ctl', ['-D', data, '-l', join(directory, 'postgres.log'), '-o', options, '-w', '-t', '60', 'start']);
+  };
+  const stop = async (): Promise<void> => {
+    await pgRun('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+  };
+  await start();
+  let running = true;
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return {
+    url,
+    port,
+    directory,
+    async start() {
+      await start();
+      running = true;
+    },
+    async stop() {
+      await stop();
+      running = false;
+    },
+    async createDatabase(name) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new TypeError(`database name '${name}' is not a plain identifier`);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        await client.query(`CREATE DATABASE ${name}`);
+      } finally {
+        await client.end();
+      }
+      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+    },
+    async destroy() {
+      if (running) await stop().catch(() => {});
+      running = false;
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
