@@ -1,12 +1,13 @@
 // A throwaway PostgreSQL cluster for tests: Debian's postgresql binaries, a data directory and unix
 // socket under a temp directory, a free TCP port on 127.0.0.1, trust authentication for `postgres`.
 // Run as the `postgres` OS user when the tests run as root (initdb and postgres refuse root).
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -115,4 +116,47 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  /** The plain HTTP listener, e.g. http://localhost:40123. */
+  url: string;
+  /** Everything the process wrote to stderr so far. */
+  stderr(): string;
+  /** Ends the process (SIGKILL unless told otherwise) and waits for it to exit. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const authlab = fileURLToPath(new URL('../../bin/authlab.js', import.meta.url));
+
+/** `authlab server` as a child process on free ports, resolved once it prints its listener. */
+export function startServerProcess(args: readonly string[]): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [authlab, 'server', '--port', '0', '--tls-port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stderr?.on('data', (d: Buffer) => { err += d.toString('utf8'); });
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`authlab server did not start within 30 s:\n${out}\n${err}`));
+    }, 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      const match = /^http {2}(http:\/\/\S+)/m.exec(out);
+      if (match !== null) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1] as string, stderr: () => err, kill });
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`authlab server exited (${code ?? signal}) before listening:\n${out}\n${err}`));
+    });
+  });
 }

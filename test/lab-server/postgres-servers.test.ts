@@ -1,0 +1,202 @@
+// Two `authlab server` processes (real child processes, real sockets) on one PostgreSQL database
+// act as one server: shared clients, one replay store, traces streamed across, nothing acknowledged
+// lost to a SIGKILL, and 503 answers (never a crash) while the database is down.
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basic, postForm, postJson, request, signJwt, JWT_BEARER } from './support.js';
+import { postgresUnavailableReason, startServerProcess, startTestPostgres, type ServerProcess, type TestPostgres } from '../support/postgres.js';
+
+const built = existsSync(fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url)));
+const skipReason = !built ? 'the CLI is not built (npm run build)' : postgresUnavailableReason();
+if (skipReason !== undefined) console.warn(`skipping the two-process PostgreSQL tests: ${skipReason}`);
+
+/** The issuer both processes share, as a load balancer in front of them would be reached. */
+const ISSUER = 'http://class.example:8080';
+const TOKEN_ENDPOINT = `${ISSUER}/token`;
+
+interface Client {
+  client_id: string;
+  client_secret: string;
+}
+
+async function registerOn(server: ServerProcess, metadata: Record<string, unknown> = {}): Promise<Client> {
+  const answer = await postJson(`${server.url}/register`, { grant_types: ['client_credentials'], client_name: 'pg test', ...metadata });
+  if (answer.status !== 201) throw new Error(`registration failed (${answer.status}): ${answer.text}`);
+  return answer.body as Client;
+}
+
+function clientCredentials(server: ServerProcess, client: Client) {
+  return postForm(`${server.url}/token`, { grant_type: 'client_credentials' }, { headers: { authorization: basic(client.client_id, client.client_secret) } });
+}
+
+/** Registration that reports a refusal or a dead server as "not acknowledged". */
+async function tryRegister(server: ServerProcess): Promise<Client | undefined> {
+  try {
+    const answer = await postJson(`${server.url}/register`, { grant_types: ['client_credentials'], client_name: 'crash test' });
+    return answer.status === 201 ? (answer.body as Client) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function clientIds(server: ServerProcess): Promise<Set<string>> {
+  const answer = await request(`${server.url}/lab/clients`);
+  expect(answer.status).toBe(200);
+  return new Set((answer.body as { clients: { client_id: string }[] }).clients.map((c) => c.client_id));
+}
+
+/** The events of a server-sent-events stream, until `until` says stop. */
+function streamUntil(url: string, until: (event: string) => boolean): { opened: Promise<void>; found: Promise<string>; close(): void } {
+  let req: http.ClientRequest | undefined;
+  let opened!: () => void;
+  const openedPromise = new Promise<void>((resolve) => { opened = resolve; });
+  const found = new Promise<string>((resolve, reject) => {
+    req = http.get(url, (res) => {
+      let buffer = '';
+      res.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        if (buffer.includes('trace stream')) opened();
+        const blocks = buffer.split('\n\n');
+        buffer = blocks.pop() ?? '';
+        for (const block of blocks) {
+          if (until(block)) {
+            req?.destroy();
+            resolve(block);
+          }
+        }
+      });
+    });
+    req.on('error', reject);
+  });
+  return { opened: openedPromise, found, close: () => req?.destroy() };
+}
+
+describe.skipIf(skipReason !== undefined)('two authlab server processes on one PostgreSQL', () => {
+  let cluster: TestPostgres;
+  let url: string;
+  const servers: ServerProcess[] = [];
+  const start = async (): Promise<ServerProcess> => {
+    const server = await startServerProcess(['--store', url, '--issuer', ISSUER]);
+    servers.push(server);
+    return server;
+  };
+  let a: ServerProcess;
+  let b: ServerProcess;
+
+  beforeAll(async () => {
+    cluster = await startTestPostgres();
+    url = await cluster.createDatabase('two_processes');
+    // Started together: both migrate the new database and agree on one CA and one signing key.
+    [a, b] = await Promise.all([start(), start()]);
+  });
+  afterAll(async () => {
+    for (const server of servers) await server.kill();
+    await cluster?.destroy();
+  });
+
+  it('accepts on one process a client registered on the other, and serves the same keys and CA from both', async () => {
+    const client = await registerOn(a);
+    const token = await clientCredentials(b, client);
+    expect(token.status).toBe(200);
+    // The token B issued is known to A (RFC 7662 introspection, by the client itself).
+    const introspected = await postForm(`${a.url}/introspect`, { token: token.body.access_token }, { headers: { authorization: basic(client.client_id, client.client_secret) } });
+    expect(introspected.body).toMatchObject({ active: true, client_id: client.client_id });
+    expect((await request(`${a.url}/jwks`)).body).toEqual((await request(`${b.url}/jwks`)).body);
+    expect((await request(`${a.url}/lab/ca.pem`)).text).toBe((await request(`${b.url}/lab/ca.pem`)).text);
+  });
+
+  it('rejects all but one of 40 concurrent uses of one jti split across both processes (RFC 7523 §3 (7))', async () => {
+    const client = await registerOn(a, { token_endpoint_auth_method: 'client_secret_jwt' });
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await signJwt({ iss: client.client_id, sub: client.client_id, aud: TOKEN_ENDPOINT, jti: randomUUID(), iat: now, exp: now + 60 }, 'HS256', client.client_secret);
+    // Both processes know the client before the race starts.
+    expect((await clientIds(b)).has(client.client_id)).toBe(true);
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => postForm(`${(i % 2 === 0 ? a : b).url}/token`, {
+      grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion,
+    })));
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
+    const refused = answers.filter((r) => r.status !== 200);
+    expect(refused).toHaveLength(39);
+    expect(new Set(refused.map((r) => r.body.error))).toEqual(new Set(['invalid_client']));
+    const one = refused[0] as (typeof refused)[number];
+    const trace = await request(`${a.url}/lab/traces/${String(one.headers['x-lab-trace-id'])}`);
+    expect(trace.body.outcome.code).toBe('ERR_ASSERTION_REPLAYED');
+  });
+
+  it('accepts a trace of a request on one process in the other process’s live stream (/lab/traces/stream)', async () => {
+    const client = await registerOn(a);
+    const wanted: { id?: string } = {};
+    const stream = streamUntil(`${b.url}/lab/traces/stream`, (event) => wanted.id !== undefined && event.includes(`id: ${wanted.id}\n`));
+    try {
+      await stream.opened;
+      const answer = await clientCredentials(a, client);
+      expect(answer.status).toBe(200);
+      wanted.id = String(answer.headers['x-lab-trace-id']);
+      const event = await stream.found;
+      const data = JSON.parse(event.slice(event.indexOf('data: ') + 6)) as { clientId: string; endpoint: string };
+      expect(data).toMatchObject({ clientId: client.client_id, endpoint: 'token' });
+      // And B lists it among the client's traces.
+      const listed = await request(`${b.url}/lab/traces?client_id=${client.client_id}`);
+      expect(listed.body.traces.map((t: { id: string }) => t.id)).toContain(wanted.id);
+    } finally {
+      stream.close();
+    }
+  });
+
+  for (const victim of ['first', 'second'] as const) {
+    it(`accepts after a SIGKILL of the ${victim} process every registration acknowledged before it, on both processes`, async () => {
+      const acknowledged: Client[] = [];
+      const [killed, survivor] = victim === 'first' ? [a, b] : [b, a];
+      // A burst split across both processes; the kill lands while it runs, once some are acknowledged.
+      let tenth!: () => void;
+      const tenthAcknowledged = new Promise<void>((resolve) => { tenth = resolve; });
+      const burst = Array.from({ length: 60 }, (_, i) => tryRegister(i % 2 === 0 ? killed : survivor).then((c) => {
+        if (c === undefined) return;
+        acknowledged.push(c);
+        if (acknowledged.length === 10) tenth();
+      }));
+      await Promise.race([tenthAcknowledged, Promise.allSettled(burst)]);
+      await killed.kill('SIGKILL');
+      await Promise.allSettled(burst);
+      const restarted = await start();
+      if (victim === 'first') a = restarted;
+      else b = restarted;
+      for (const server of [restarted, survivor]) {
+        const ids = await clientIds(server);
+        expect(acknowledged.filter((c) => !ids.has(c.client_id))).toEqual([]);
+      }
+      console.info(`SIGKILL of the ${victim} process: ${acknowledged.length} of ${burst.length} registrations acknowledged, all present`);
+      const last = acknowledged.at(-1) as Client;
+      expect((await clientCredentials(restarted, last)).status).toBe(200);
+    });
+  }
+
+  it('rejects requests with 503 temporarily_unavailable and Retry-After while PostgreSQL is down, without crashing, and recovers when it returns', async () => {
+    const client = await registerOn(a);
+    await cluster.stop();
+    try {
+      for (const server of [a, b]) {
+        for (const answer of [await clientCredentials(server, client), await postJson(`${server.url}/register`, { grant_types: ['client_credentials'] }), await request(`${server.url}/lab/traces`)]) {
+          expect(answer.status).toBe(503);
+          expect(answer.headers['retry-after']).toBe('2');
+          expect(answer.headers['content-type']).toMatch(/^application\/json/);
+          expect(answer.body).toMatchObject({ error: 'temporarily_unavailable', error_description: expect.stringContaining('database') });
+        }
+        expect(server.child.exitCode).toBeNull();
+        expect(server.stderr()).toContain('PostgreSQL is not answering');
+      }
+    } finally {
+      await cluster.start();
+    }
+    for (const server of [a, b]) {
+      // The pool reconnects on the next request.
+      expect((await clientCredentials(server, client)).status).toBe(200);
+      expect(server.child.exitCode).toBeNull();
+    }
+    const after = await registerOn(b);
+    expect((await clientCredentials(a, after)).status).toBe(200);
+  });
+});
