@@ -48,30 +48,35 @@ async function clientIds(server: ServerProcess): Promise<Set<string>> {
   return new Set((answer.body as { clients: { client_id: string }[] }).clients.map((c) => c.client_id));
 }
 
-/** The events of a server-sent-events stream, until `until` says stop. */
-function streamUntil(url: string, until: (event: string) => boolean): { opened: Promise<void>; found: Promise<string>; close(): void } {
-  let req: http.ClientRequest | undefined;
+/** A server-sent-events stream: every event kept, and a wait for the first one naming an id. */
+function openStream(url: string): { opened: Promise<void>; event(id: string): Promise<string>; close(): void } {
+  const events: string[] = [];
+  const waiting: { id: string; resolve: (event: string) => void }[] = [];
   let opened!: () => void;
   const openedPromise = new Promise<void>((resolve) => { opened = resolve; });
-  const found = new Promise<string>((resolve, reject) => {
-    req = http.get(url, (res) => {
-      let buffer = '';
-      res.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        if (buffer.includes('trace stream')) opened();
-        const blocks = buffer.split('\n\n');
-        buffer = blocks.pop() ?? '';
-        for (const block of blocks) {
-          if (until(block)) {
-            req?.destroy();
-            resolve(block);
-          }
-        }
-      });
+  let buffer = '';
+  const req = http.get(url, (res) => {
+    res.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('utf8');
+      const blocks = buffer.split('\n\n');
+      buffer = blocks.pop() ?? '';
+      for (const block of blocks) {
+        if (block.includes('trace stream')) opened();
+        events.push(block);
+        for (const w of waiting) if (block.includes(`id: ${w.id}\n`)) w.resolve(block);
+      }
     });
-    req.on('error', reject);
   });
-  return { opened: openedPromise, found, close: () => req?.destroy() };
+  req.on('error', () => {});
+  return {
+    opened: openedPromise,
+    event: (id) => new Promise((resolve) => {
+      const seen = events.find((block) => block.includes(`id: ${id}\n`));
+      if (seen !== undefined) resolve(seen);
+      else waiting.push({ id, resolve });
+    }),
+    close: () => req.destroy(),
+  };
 }
 
 describe.skipIf(skipReason !== undefined)('two authlab server processes on one PostgreSQL', () => {
@@ -128,19 +133,18 @@ describe.skipIf(skipReason !== undefined)('two authlab server processes on one P
 
   it('accepts a trace of a request on one process in the other process’s live stream (/lab/traces/stream)', async () => {
     const client = await registerOn(a);
-    const wanted: { id?: string } = {};
-    const stream = streamUntil(`${b.url}/lab/traces/stream`, (event) => wanted.id !== undefined && event.includes(`id: ${wanted.id}\n`));
+    const stream = openStream(`${b.url}/lab/traces/stream`);
     try {
       await stream.opened;
       const answer = await clientCredentials(a, client);
       expect(answer.status).toBe(200);
-      wanted.id = String(answer.headers['x-lab-trace-id']);
-      const event = await stream.found;
+      const id = String(answer.headers['x-lab-trace-id']);
+      const event = await stream.event(id);
       const data = JSON.parse(event.slice(event.indexOf('data: ') + 6)) as { clientId: string; endpoint: string };
       expect(data).toMatchObject({ clientId: client.client_id, endpoint: 'token' });
       // And B lists it among the client's traces.
       const listed = await request(`${b.url}/lab/traces?client_id=${client.client_id}`);
-      expect(listed.body.traces.map((t: { id: string }) => t.id)).toContain(wanted.id);
+      expect(listed.body.traces.map((t: { id: string }) => t.id)).toContain(id);
     } finally {
       stream.close();
     }
