@@ -4,7 +4,11 @@
  * Each process keeps the entries in memory, as the other stores do, so reads stay synchronous; the
  * database is the shared truth:
  * - A change is written (write-behind, batched) as a row of lab_entries; every answer waits for
- *   commit(), so what was acknowledged is durable and visible to the other processes.
+ *   commit(), so what was acknowledged is visible to the other processes. A batch that changes a
+ *   client is durable (fsync'd) before commit() resolves, so no acknowledged registration is lost;
+ *   tokens, codes, jti pairs and traces are committed without waiting for the disk
+ *   (synchronous_commit off: visible at once, on disk a fraction of a second later), as the data
+ *   directory store writes them behind.
  * - Before each request, refresh() reads the rows the other processes changed since it last looked.
  *   Rows are ordered by the writing transaction (xid8): a process reads rows written at or after the
  *   oldest transaction still running when it last read, so a transaction that commits late is not
@@ -79,6 +83,7 @@ interface PendingTrace {
 export class PostgresReplayStore implements LabReplayStore {
   readonly #pool: pg.Pool;
 
+  /** `pool`: connections that commit without waiting for the disk (see the file comment). */
   constructor(pool: pg.Pool) {
     this.#pool = pool;
   }
@@ -137,6 +142,8 @@ export class PostgresLabStore implements LabStore {
   readonly shared: SharedMaterial;
 
   readonly #pool: pg.Pool;
+  /** Connections with synchronous_commit off: for batches that change no client. */
+  readonly #fastPool: pg.Pool;
   readonly #url: string;
   readonly #log: (message: string) => void;
   readonly #dirty: Record<EntryCollection, Set<string>> = {
@@ -160,8 +167,9 @@ export class PostgresLabStore implements LabStore {
   /** Whether the last attempt to reach the database failed (logged once per outage). */
   #down = false;
 
-  private constructor(pool: pg.Pool, url: string, log: (message: string) => void) {
+  private constructor(pool: pg.Pool, fastPool: pg.Pool, url: string, log: (message: string) => void) {
     this.#pool = pool;
+    this.#fastPool = fastPool;
     this.#url = url;
     this.#log = log;
     this.location = redactedDatabaseUrl(url);
@@ -171,7 +179,7 @@ export class PostgresLabStore implements LabStore {
     this.codes = new MapCollection(changed('codes'));
     this.deviceCodes = new MapCollection(changed('deviceCodes'));
     this.cibaRequests = new MapCollection(changed('cibaRequests'));
-    this.replay = new PostgresReplayStore(pool);
+    this.replay = new PostgresReplayStore(fastPool);
     this.shared = { agree: (name, propose) => this.#agree(name, propose) };
   }
 
@@ -181,7 +189,7 @@ export class PostgresLabStore implements LabStore {
    */
   static async open(url: string, options: PostgresStoreOptions = {}): Promise<PostgresLabStore> {
     const log = options.log ?? ((message: string) => console.error(message));
-    const pool = new pg.Pool({
+    const poolOptions = (fast: boolean): pg.PoolConfig => ({
       connectionString: url,
       max: options.maxConnections ?? 10,
       // Fail fast while the database is down, so that requests get their 503 at once.
@@ -189,23 +197,28 @@ export class PostgresLabStore implements LabStore {
       idleTimeoutMillis: 30_000,
       query_timeout: 15_000,
       application_name: 'authlab server',
+      ...(fast ? { options: '-c synchronous_commit=off' } : {}),
     });
+    const pool = new pg.Pool(poolOptions(false));
+    const fastPool = new pg.Pool(poolOptions(true));
     let store: PostgresLabStore | undefined;
-    // An idle connection that the database drops emits 'error' on the pool: without a listener, the
+    // An idle connection that the database drops emits 'error' on its pool: without a listener, the
     // process would crash. The next query reconnects.
-    pool.on('error', (error) => {
-      if (store !== undefined) store.#noteDown(error);
-      else log(`lab-server: PostgreSQL connection lost: ${error.message}`);
-    });
+    for (const p of [pool, fastPool]) {
+      p.on('error', (error) => {
+        if (store !== undefined) store.#noteDown(error);
+        else log(`lab-server: PostgreSQL connection lost: ${error.message}`);
+      });
+    }
     try {
       await migrate(pool);
-      store = new PostgresLabStore(pool, url, log);
+      store = new PostgresLabStore(pool, fastPool, url, log);
       await store.#load();
       await store.#listen();
       return store;
     } catch (error) {
       if (store !== undefined) await store.#stopListening();
-      await pool.end().catch(() => {});
+      await Promise.all([pool.end().catch(() => {}), fastPool.end().catch(() => {})]);
       throw new Error(`cannot use the PostgreSQL store at ${redactedDatabaseUrl(url)}: ${(error as Error).message}`);
     }
   }
@@ -222,9 +235,9 @@ export class PostgresLabStore implements LabStore {
     this.#log('lab-server: PostgreSQL answers again');
   }
 
-  async #query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+  async #query<R extends pg.QueryResultRow>(text: string, values?: unknown[], pool = this.#pool): Promise<pg.QueryResult<R>> {
     try {
-      const result = await this.#pool.query<R>(text, values);
+      const result = await pool.query<R>(text, values);
       this.#noteUp();
       return result;
     } catch (error) {
@@ -335,6 +348,7 @@ export class PostgresLabStore implements LabStore {
     this.#pendingTraces = [];
     if (taken.length === 0 && traces.length === 0) return;
     const newest = traces[traces.length - 1]?.trace.id ?? null;
+    const durable = this.#dirtyClients(taken);
     try {
       await this.#query(
         `WITH entries AS (
@@ -357,6 +371,7 @@ export class PostgresLabStore implements LabStore {
           traces.map((t) => t.trace.id), traces.map((t) => t.trace.clientId ?? null), traces.map((t) => t.bytes), traces.map((t) => JSON.stringify(t.trace)),
           newest,
         ],
+        durable ? this.#pool : this.#fastPool,
       );
     } catch (error) {
       // Not saved: pending again, so that the next commit writes them (with their values by then).
@@ -364,6 +379,11 @@ export class PostgresLabStore implements LabStore {
       this.#pendingTraces = [...traces, ...this.#pendingTraces];
       throw error;
     }
+  }
+
+  /** Whether a batch changes a client: those are fsync'd before they are acknowledged. */
+  #dirtyClients(taken: readonly [EntryCollection, string][]): boolean {
+    return taken.some(([collection]) => collection === 'clients');
   }
 
   /**
@@ -523,7 +543,7 @@ export class PostgresLabStore implements LabStore {
       this.#closed = true;
       this.#traces?.publishTo(undefined);
       await this.#stopListening();
-      await this.#pool.end().catch(() => {});
+      await Promise.all([this.#pool.end().catch(() => {}), this.#fastPool.end().catch(() => {})]);
     }
   }
 }
