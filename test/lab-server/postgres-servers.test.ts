@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basic, postForm, postJson, request, signJwt, JWT_BEARER } from './support.js';
-import { postgresUnavailableReason, startServerProcess, startTestPostgres, type ServerProcess, type TestPostgres } from '../support/postgres.js';
+import { findNginx } from '@client-auth-lab/lab-server';
+import { postgresUnavailableReason, startServerProcess, startTestPostgres, startTwoProcessNginx, type ServerProcess, type TestPostgres } from '../support/postgres.js';
 
 const built = existsSync(fileURLToPath(new URL('../../cli/dist/main.js', import.meta.url)));
 const skipReason = !built ? 'the CLI is not built (npm run build)' : postgresUnavailableReason();
@@ -147,6 +148,21 @@ describe.skipIf(skipReason !== undefined)('two authlab server processes on one P
       expect(listed.body.traces.map((t: { id: string }) => t.id)).toContain(id);
     } finally {
       stream.close();
+    }
+  });
+
+  it.skipIf(findNginx() === undefined && process.env.CI !== 'true')('accepts a class through nginx in front of both (examples/nginx/two-processes.conf): registration, tokens and traces at one address', async () => {
+    const nginx = await startTwoProcessNginx([a, b]);
+    try {
+      const client = (await postJson(`${nginx.url}/register`, { grant_types: ['client_credentials'], client_name: 'behind nginx' })).body as Client;
+      const answers = [];
+      // Round-robin: consecutive requests go to alternate processes.
+      for (let i = 0; i < 6; i++) answers.push(await postForm(`${nginx.url}/token`, { grant_type: 'client_credentials' }, { headers: { authorization: basic(client.client_id, client.client_secret) } }));
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+      const listed = await request(`${nginx.url}/lab/traces?client_id=${client.client_id}`);
+      expect(listed.body.traces.map((t: { id: string }) => t.id)).toEqual(expect.arrayContaining(answers.map((r) => String(r.headers['x-lab-trace-id']))));
+    } finally {
+      await nginx.stop();
     }
   });
 

@@ -3,13 +3,14 @@
 // Run as the `postgres` OS user when the tests run as root (initdb and postgres refuse root).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { findNginx } from '@client-auth-lab/lab-server';
 
 const run = promisify(execFile);
 
@@ -159,4 +160,48 @@ export function startServerProcess(args: readonly string[]): Promise<ServerProce
       reject(new Error(`authlab server exited (${code ?? signal}) before listening:\n${out}\n${err}`));
     });
   });
+}
+
+/** examples/nginx/two-processes.conf, made runnable in a temp directory in front of `servers`, on a free port. */
+export async function startTwoProcessNginx(servers: readonly ServerProcess[]): Promise<{ url: string; stop(): Promise<void> }> {
+  const binary = findNginx();
+  if (binary === undefined) throw new Error('nginx is not installed (apt-get install nginx)');
+  const template = await readFile(fileURLToPath(new URL('../../examples/nginx/two-processes.conf', import.meta.url)), 'utf8');
+  const directory = await mkdtemp(join(tmpdir(), 'authlab-nginx-two-'));
+  const port = await freePort();
+  const once = (text: string, pattern: RegExp, replacement: string): string => {
+    if ((text.match(new RegExp(pattern.source, 'gm')) ?? []).length !== 1) throw new Error(`examples/nginx/two-processes.conf changed: expected one line matching ${pattern}`);
+    return text.replace(new RegExp(pattern.source, 'm'), replacement);
+  };
+  const upstreams = servers.map((s) => `        server 127.0.0.1:${new URL(s.url).port};`).join('\n');
+  let text = template;
+  text = once(text, /^worker_processes .*;$/, `daemon off;\n${process.getuid?.() === 0 ? 'user root;\n' : ''}worker_processes 1;`);
+  text = once(text, /^error_log .*;$/, `error_log ${join(directory, 'error.log')} warn;`);
+  text = once(text, /^pid .*;$/, `pid ${join(directory, 'nginx.pid')};`);
+  text = once(text, /^    access_log .*;$/, `    access_log off;\n${['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((n) => `    ${n}_temp_path ${join(directory, n)};`).join('\n')}`);
+  text = once(text, /^        server 127\.0\.0\.1:4001;\n        server 127\.0\.0\.1:4002;$/, upstreams);
+  text = once(text, /^        listen 8080;$/, `        listen 127.0.0.1:${port};`);
+  const configuration = join(directory, 'nginx.conf');
+  await writeFile(configuration, text);
+  const child = spawn(binary, ['-p', directory, '-c', configuration], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT');
+    await exited;
+    await rm(directory, { recursive: true, force: true });
+  };
+  // Ready once it accepts connections (bounded: 100 tries).
+  for (let attempt = 0; attempt < 100 && child.exitCode === null; attempt++) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return { url: `http://127.0.0.1:${port}`, stop };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await stop();
+  throw new Error(`nginx did not start: ${stderr}`);
 }
