@@ -97,7 +97,9 @@ function catchUpWithOtherProcesses(ctx: LabContext): RequestHandler {
     x.fail(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(String((error as Error)?.message ?? error)));
   });
   return (req, res, next) => {
-    (ctx.store.refresh as () => Promise<void>).call(ctx.store).then(() => next(), (error: unknown) => answerUnavailable(error)(req, res));
+    (ctx.store.refresh as () => Promise<void>).call(ctx.store)
+      .then(() => next(), (error: unknown) => answerUnavailable(error)(req, res))
+      .catch((error: unknown) => answerUnhandled(ctx.config.log, res, error));
   };
 }
 

@@ -1,6 +1,7 @@
 // Two `authlab server` processes (real child processes, real sockets) on one PostgreSQL database
 // act as one server: shared clients, one replay store, traces streamed across, nothing acknowledged
 // lost to a SIGKILL, and 503 answers (never a crash) while the database is down.
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -218,5 +219,26 @@ describe.skipIf(skipReason !== undefined)('two authlab server processes on one P
     }
     const after = await registerOn(b);
     expect((await clientCredentials(a, after)).status).toBe(200);
+  });
+});
+
+describe.skipIf(!built)('authlab server --store', () => {
+  const usage = async (args: string[]): Promise<{ code: number | null; stderr: string }> => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('../../bin/authlab.js', import.meta.url)), 'server', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString('utf8'); });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    return { code, stderr };
+  };
+  it('rejects --store with --data because both say where the state is kept', async () => {
+    const answer = await usage(['--store', 'postgres://localhost/authlab', '--data', '/tmp/nowhere']);
+    expect(answer.code).toBe(2);
+    expect(answer.stderr).toContain('--store and --data');
+  });
+  it('rejects a --store that is not a postgres:// URL, without echoing its password', async () => {
+    const answer = await usage(['--store', 'mysql://user:hunter2@localhost/db']);
+    expect(answer.code).toBe(2);
+    expect(answer.stderr).toContain('--store must be a postgres:// or postgresql:// URL');
+    expect(answer.stderr).not.toContain('hunter2');
   });
 });
