@@ -3,7 +3,7 @@
 // lost to a SIGKILL, and 503 answers (never a crash) while the database is down.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,25 @@ describe.skipIf(skipReason !== undefined)('two authlab server processes on one P
     const one = refused[0] as (typeof refused)[number];
     const trace = await request(`${a.url}/lab/traces/${String(one.headers['x-lab-trace-id'])}`);
     expect(trace.body.outcome.code).toBe('ERR_ASSERTION_REPLAYED');
+  });
+
+  it('rejects all but one of 20 concurrent redemptions of one authorization code split across both processes (RFC 6749 §4.1.2)', async () => {
+    const redirectUri = 'https://app.example/callback';
+    const client = await registerOn(a, { grant_types: ['authorization_code'], response_types: ['code'], redirect_uris: [redirectUri] });
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const query = new URLSearchParams({ response_type: 'code', client_id: client.client_id, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256' });
+    const authorized = await request(`${b.url}/authorize?${query}`);
+    expect(authorized.status).toBe(302);
+    const code = new URL(authorized.headers.location as string).searchParams.get('code') as string;
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => postForm(`${(i % 2 === 0 ? a : b).url}/token`,
+      { grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier },
+      { headers: { authorization: basic(client.client_id, client.client_secret) } })));
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(1);
+    const refused = answers.filter((r) => r.status !== 200);
+    expect(new Set(refused.map((r) => `${r.status} ${r.body.error}`))).toEqual(new Set(['400 invalid_grant']));
+    const trace = await request(`${a.url}/lab/traces/${String(refused[0]?.headers['x-lab-trace-id'])}`);
+    expect(trace.body.outcome.code).toBe('ERR_CODE_REUSED');
   });
 
   it('accepts a trace of a request on one process in the other process’s live stream (/lab/traces/stream)', async () => {
