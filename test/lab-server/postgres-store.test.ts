@@ -3,7 +3,8 @@
 // and 503-style errors while the database is down.
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, openPostgresStore, SCHEMA_VERSION, StoreUnavailableError, TraceBuffer, type PostgresLabStore, type StoredClient, type Trace } from '../../lab-server/index.js';
+import { migrate, openPostgresStore, SCHEMA_VERSION, startLabServer, StoreUnavailableError, TraceBuffer, type PostgresLabStore, type StoredClient, type Trace } from '../../lab-server/index.js';
+import { basic, postForm, postJson } from './support.js';
 import { postgresUnavailableReason, startTestPostgres, type TestPostgres } from '../support/postgres.js';
 
 const skipReason = postgresUnavailableReason();
@@ -164,6 +165,31 @@ describe.skipIf(skipReason !== undefined)('PostgreSQL store', () => {
     const tc = new TraceBuffer();
     await c.attachTraces(tc);
     expect(tc.get('trace-1')?.clientId).toBe('c1');
+  });
+
+  it('rejects a token request whose changes the database refuses to save with 503, and its trace says so', async () => {
+    const url = await freshDatabase();
+    const server = await startLabServer({ port: 0, tlsPort: false, storeUrl: url, log: () => {} });
+    const pool = new pg.Pool({ connectionString: url });
+    try {
+      const client = (await postJson(`${server.httpUrl}/register`, { grant_types: ['client_credentials'] })).body as { client_id: string; client_secret: string };
+      const ask = () => postForm(`${server.httpUrl}/token`, { grant_type: 'client_credentials' }, { headers: { authorization: basic(client.client_id, client.client_secret) } });
+      // As when the database's disk is full: reads still work, writes fail.
+      await pool.query('ALTER TABLE lab_entries ADD CONSTRAINT refuse_writes CHECK (false) NOT VALID');
+      const refused = await ask();
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('2');
+      expect(refused.body).toMatchObject({ error: 'temporarily_unavailable' });
+      const trace = server.context.traces.get(String(refused.headers['x-lab-trace-id']));
+      expect(trace).toMatchObject({ outcome: { ok: false, code: 'ERR_STORE_UNAVAILABLE' }, response: { status: 503 } });
+      expect(trace?.notes.join('\n')).toContain('the answer (200) was not sent');
+      await pool.query('ALTER TABLE lab_entries DROP CONSTRAINT refuse_writes');
+      expect((await ask()).status).toBe(200);
+    } finally {
+      await pool.query('ALTER TABLE lab_entries DROP CONSTRAINT IF EXISTS refuse_writes').catch(() => {});
+      await pool.end();
+      await server.stop();
+    }
   });
 
   it('rejects requests with ERR_STORE_UNAVAILABLE (503) while the database is down, keeps changes pending, and recovers', async () => {
