@@ -238,6 +238,15 @@ describe.skipIf(skipReason !== undefined)('two authlab server processes on one P
     }
     const after = await registerOn(b);
     expect((await clientCredentials(a, after)).status).toBe(200);
+    // The live stream works again: B's LISTEN connection is made anew (and catches up on what it missed).
+    const stream = openStream(`${b.url}/lab/traces/stream`);
+    try {
+      await stream.opened;
+      const answer = await clientCredentials(a, after);
+      expect(JSON.parse((await stream.event(String(answer.headers['x-lab-trace-id']))).split('data: ')[1] as string)).toMatchObject({ clientId: after.client_id });
+    } finally {
+      stream.close();
+    }
   });
 });
 
