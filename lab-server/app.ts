@@ -21,6 +21,7 @@ import { revocationEndpoint } from './routes/revocation.js';
 import { tokenEndpoint } from './routes/token.js';
 import { createMemoryStore } from './store/memory.js';
 import type { LabStore, StoredClient } from './store/types.js';
+import { StoreUnavailableError } from './store/unavailable.js';
 import { TraceBuffer } from './traces.js';
 
 export interface LabAppOptions extends LabServerOptions {
@@ -87,6 +88,21 @@ function answerUnhandled(log: (message: string) => void, res: ServerResponse, er
   res.end(text);
 }
 
+/**
+ * Runs refresh() before the request is routed; while the database is down the request is answered
+ * 503 with Retry-After (and traced), and the next request tries again.
+ */
+function catchUpWithOtherProcesses(ctx: LabContext): RequestHandler {
+  const answerUnavailable = (error: unknown) => traced(ctx, 'store', (x) => {
+    x.fail(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(String((error as Error)?.message ?? error)));
+  });
+  return (req, res, next) => {
+    (ctx.store.refresh as () => Promise<void>).call(ctx.store)
+      .then(() => next(), (error: unknown) => answerUnavailable(error)(req, res))
+      .catch((error: unknown) => answerUnhandled(ctx.config.log, res, error));
+  };
+}
+
 export function createLabApp(options: LabAppOptions): Express {
   const config = resolveConfig(options, options);
   const store = options.store ?? createMemoryStore();
@@ -110,6 +126,8 @@ export function createLabApp(options: LabAppOptions): Express {
     }));
   };
 
+  // A store shared by several processes: every request first catches up with what the others changed.
+  if (store.refresh !== undefined) app.use(catchUpWithOtherProcesses(ctx));
   route(PATHS.metadata, 'discovery', { get: discoveryEndpoint });
   route(PATHS.openidConfiguration, 'discovery', { get: discoveryEndpoint });
   route(PATHS.jwks, 'jwks', { get: jwksEndpoint });

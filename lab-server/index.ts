@@ -20,6 +20,8 @@ export type { Trace, TraceRequest, TraceResponse, CertificateSummary, TraceBuffe
 export { ClassroomTally } from './classroom.js';
 export type { ClassView, ClassRow, FailingCheck, LastResult } from './classroom.js';
 export { createMemoryStore, openFileStore, STORE_FILE } from './store/index.js';
+export { openPostgresStore, PostgresLabStore, isPostgresUrl, migrate, SCHEMA_VERSION, StoreUnavailableError } from './store/index.js';
+export type { PostgresStoreOptions, SharedMaterial } from './store/index.js';
 export type {
   LabStore, Collection, StoredClient, TokenRecord, AuthorizationCodeRecord, DeviceCodeRecord, CibaRequestRecord,
 } from './store/index.js';
