@@ -412,8 +412,9 @@ export function checkPredictionTable(tslab: TslabModule, lab: Lab, cases: Predic
   const heading = written === 0
     ? `No predictions written yet: here is what the server answered to all ${cases.length}. Fill in the table above and run both cells again.`
     : `${right} of ${cases.length} predicted right${written < cases.length ? ` (${cases.length - written} left blank)` : ''}. A ✗ is a rule worth rereading: the last column cites it.`;
-  const html = `<div class="lab-prediction"><p>${escapeHtml(heading)}</p><table class="lt"><thead><tr><th></th><th>case</th><th>you predicted</th><th>the server</th><th>rule</th></tr></thead><tbody>`
-    + rows.map((r) => `<tr class="${r.matched ? 'pass' : 'fail'}"><td class="mark"><span>${r.mark}</span></td><td>${escapeHtml(r.name)}</td><td>${escapeHtml(r.guess)}</td><td>${escapeHtml(r.server)}</td><td>${escapeHtml(r.spec)}</td></tr>`).join('')
+  const html = `<div class="lab-prediction"><p>${escapeHtml(heading)}</p><table class="lt"><thead><tr><th>case</th><th>you predicted</th><th>the server</th><th>rule</th></tr></thead><tbody>`
+    // The mark shares the case's cell: a column of one symbol would be squeezed to nothing by notebook table CSS.
+    + rows.map((r) => `<tr class="${r.matched ? 'pass' : 'fail'}"><td style="white-space:nowrap">${r.mark} ${escapeHtml(r.name)}</td><td>${escapeHtml(r.guess)}</td><td>${escapeHtml(r.server)}</td><td>${escapeHtml(r.spec)}</td></tr>`).join('')
     + '</tbody></table></div>';
   const text = [heading, ...rows.map((r) => `  ${r.mark} ${r.name}: you predicted ${r.guess}; the server: ${r.server}`)].join('\n');
   displayBundle(tslab, { data: { 'text/html': html, 'text/plain': text }, metadata: {} });
