@@ -8,6 +8,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { validateClientMetadata, OAuthError } from '@client-auth-lab/lib';
 import { resolveConfig, type LabServerOptions } from './config.js';
 import { createLabContext, PATHS, type LabContext } from './context.js';
+import { errorResponseHeaders } from './errors.js';
 import { traced, type ExchangeHandler } from './exchange.js';
 import { authorizationEndpoint } from './routes/authorization.js';
 import { backchannelAuthenticationEndpoint } from './routes/backchannel.js';
@@ -81,6 +82,12 @@ function notFound(): RequestHandler {
 
 /** Last resort for an error no handler answered: logged, and the client still gets JSON. */
 function answerUnhandled(log: (message: string) => void, res: ServerResponse, error: unknown): void {
+  if (error instanceof StoreUnavailableError && !res.headersSent) {
+    // A lab route reading the shared store while the database went away: 503, as everywhere else.
+    const text = JSON.stringify(error.toResponseBody());
+    res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', ...errorResponseHeaders(error), 'Content-Length': String(Buffer.byteLength(text)) });
+    return void res.end(text);
+  }
   log(`lab-server: unhandled error: ${(error as Error)?.stack ?? String(error)}`);
   if (res.headersSent) return void res.end();
   const text = JSON.stringify({ error: 'invalid_request', error_description: 'the request could not be processed' });

@@ -9,9 +9,16 @@ import type { Exchange } from '../exchange.js';
 
 export type SingleUseKind = 'authorization_code' | 'refresh_token' | 'device_code' | 'auth_req_id';
 
+const SINGLE_USE_PREFIX = 'urn:client-auth-lab:single-use:';
+
 /** The replay store's issuer for a kind: a URN, so that no client_id (a client assertion's iss) is confused with it. */
 export function singleUseIssuer(kind: SingleUseKind): string {
-  return `urn:client-auth-lab:single-use:${kind}`;
+  return `${SINGLE_USE_PREFIX}${kind}`;
+}
+
+/** Whether a replay store pair is a one-time credential's claim (left out of /lab/replay). */
+export function isSingleUseIssuer(iss: string): boolean {
+  return iss.startsWith(SINGLE_USE_PREFIX);
 }
 
 /**

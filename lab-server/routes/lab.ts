@@ -24,6 +24,7 @@ import { ClassroomTally } from '../classroom.js';
 import { renderTraceHtml } from '../trace-render.js';
 import { maskParameters, maskPrivateKeys, type Trace } from '../traces.js';
 import { mayRead, traceAccessRefusal, traceViewerOf, type TraceViewer } from '../trace-access.js';
+import { isSingleUseIssuer } from '../grants/single-use.js';
 import { normalizeUserCode } from './device.js';
 
 function json(res: Response, status: number, body: unknown): void {
@@ -296,7 +297,8 @@ export function labRouter(ctx: LabContext): Router {
     if (viewer === undefined) return;
     const nowMs = ctx.config.now();
     const entries = (await ctx.store.replay.list(nowMs))
-      .filter((entry) => mayRead(viewer, entry.iss))
+      // One-time credentials claimed by the grants are the server's bookkeeping, not assertion jti values.
+      .filter((entry) => !isSingleUseIssuer(entry.iss) && mayRead(viewer, entry.iss))
       .map((entry) => ({
         iss: entry.iss,
         jti: entry.jti,
