@@ -8,7 +8,7 @@
 import type { CertificateView } from './certificate.js';
 import { certificatePublicKey } from './certificate.js';
 import { distinguishedNamesEqual } from './names.js';
-import { verifyCertificateSignature } from './signature.js';
+import { verifyCertificateSignature } from './public-key.js';
 
 export interface ChainVerification {
   valid: boolean;

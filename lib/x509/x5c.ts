@@ -6,7 +6,7 @@
 import { fromBase64, toBase64 } from '../encoding/base64.js';
 import { CodedError } from '../errors.js';
 import { certificatePublicKey, readCertificate, type CertificateView } from './certificate.js';
-import { verifyCertificateSignature } from './signature.js';
+import { verifyCertificateSignature } from './public-key.js';
 
 type Jwk = Record<string, unknown>;
 
