@@ -8,8 +8,7 @@ import * as asn1js from 'asn1js';
 import { Asn1Error } from './errors.js';
 import type { Asn1Node, DecodeOptions, TagClass } from './types.js';
 import { alwaysConstructed, alwaysPrimitive, UniversalTag, universalTypeName } from './universal-types.js';
-import { decodeUniversalValue, printableText } from './values.js';
-import { toHex } from '../encoding/base64.js';
+import { bytesValue, decodeUniversalValue } from './values.js';
 
 const TAG_CLASSES: readonly TagClass[] = ['universal', 'application', 'context', 'private'];
 const DEFAULT_MAX_DEPTH = 64;
@@ -181,8 +180,7 @@ function toNode(block: asn1js.AsnType, bytes: Uint8Array, depth: number, setting
       }
     }
   } else if (node.contents.length > 0) {
-    const text = printableText(node.contents);
-    node.value = text === undefined ? { kind: 'bytes', hex: toHex(node.contents) } : { kind: 'bytes', hex: toHex(node.contents), text };
+    node.value = bytesValue(node.contents);
   }
   return node;
 }
