@@ -13,34 +13,19 @@ import { bytesValue, decodeUniversalValue } from './values.js';
 const TAG_CLASSES: readonly TagClass[] = ['universal', 'application', 'context', 'private'];
 const DEFAULT_MAX_DEPTH = 64;
 
-interface Settings {
-  der: boolean;
-  maxDepth: number;
-  encapsulation: boolean;
-}
+interface Settings { der: boolean; maxDepth: number; encapsulation: boolean }
 
-/** The identifier and length octets of one element (X.690 §8.1.2, §8.1.3). */
-export interface Asn1Header {
-  tagClass: TagClass;
-  tagNumber: number;
-  constructed: boolean;
-  headerLength: number;
-  /** Content length, or undefined for the BER indefinite form. */
-  length: number | undefined;
-}
+/** The identifier and length octets of one element (X.690 §8.1.2, §8.1.3); `length` is undefined for the BER indefinite form. */
+export interface Asn1Header { tagClass: TagClass; tagNumber: number; constructed: boolean; headerLength: number; length: number | undefined }
 
 export function asn1TypeName(tagClass: TagClass, tagNumber: number): string {
-  if (tagClass === 'universal') return universalTypeName(tagNumber);
-  if (tagClass === 'context') return `[${tagNumber}]`;
-  return `[${tagClass.toUpperCase()} ${tagNumber}]`;
+  return tagClass === 'universal' ? universalTypeName(tagNumber) : tagClass === 'context' ? `[${tagNumber}]` : `[${tagClass.toUpperCase()} ${tagNumber}]`;
 }
 
 /** Reads the header of the element at `offset` with the DER rules asn1js does not apply; `end` is where the enclosing contents stop. */
 export function readHeader(bytes: Uint8Array, offset: number, end: number, der = true): Asn1Header {
   let pos = offset;
-  const fail = (code: string, message: string, spec: string): never => {
-    throw new Asn1Error(code, message, offset, spec);
-  };
+  const fail = (code: string, message: string, spec: string): never => { throw new Asn1Error(code, message, offset, spec); };
   if (pos >= end) fail('ERR_ASN1_TRUNCATED', 'expected an identifier octet, found the end of the input', 'X.690 §8.1.2');
   const first = bytes[pos++] ?? 0;
   const constructed = (first & 0x20) !== 0;
@@ -92,9 +77,7 @@ function checkedHeader(bytes: Uint8Array, offset: number, end: number, depth: nu
   // Nesting is bounded so hostile input cannot exhaust the stack.
   if (depth > settings.maxDepth) throw new Asn1Error('ERR_ASN1_TOO_DEEP', `nesting deeper than ${settings.maxDepth} levels`, offset);
   const header = readHeader(bytes, offset, end, settings.der);
-  const fail = (code: string, message: string, spec: string): never => {
-    throw new Asn1Error(code, message, offset, spec);
-  };
+  const fail = (code: string, message: string, spec: string): never => { throw new Asn1Error(code, message, offset, spec); };
   if (header.tagClass === 'universal') {
     // X.690 §8.1.5: 00 00 only ends an indefinite-length encoding.
     if (header.tagNumber === 0) fail('ERR_ASN1_UNEXPECTED_EOC', 'end-of-contents octets where an element was expected', 'X.690 §8.1.5');

@@ -20,9 +20,7 @@ export const bytesValue = (contents: Uint8Array): Asn1Value => {
 
 /** Dotted form of OBJECT IDENTIFIER contents (X.690 §8.19). */
 export function decodeOid(contents: Uint8Array, offset: number): string {
-  const fail = (message: string): never => {
-    throw new Asn1Error('ERR_ASN1_OID', message, offset, 'X.690 §8.19.2');
-  };
+  const fail = (message: string): never => { throw new Asn1Error('ERR_ASN1_OID', message, offset, 'X.690 §8.19.2'); };
   // X.690 §8.19.2: at least one subidentifier, the last octet of each has bit 8 clear, and none starts with 0x80 (fewest octets).
   if (contents.length === 0) fail('OBJECT IDENTIFIER with no contents');
   if ((contents[contents.length - 1] ?? 0) & 0x80) fail('OBJECT IDENTIFIER ends in the middle of a subidentifier');
@@ -81,9 +79,7 @@ function decodeTime(tagNumber: number, text: string, offset: number, der: boolea
 
 function decodeString(tagNumber: number, contents: Uint8Array, offset: number): string {
   const buffer = Buffer.from(contents.buffer, contents.byteOffset, contents.byteLength);
-  const fail = (message: string, spec?: string): never => {
-    throw new Asn1Error('ERR_ASN1_STRING', message, offset, spec);
-  };
+  const fail = (message: string, spec?: string): never => { throw new Asn1Error('ERR_ASN1_STRING', message, offset, spec); };
   switch (tagNumber) {
     case UniversalTag.UTF8String:
       try {

@@ -11,8 +11,7 @@ export type InputFormat = 'pem' | 'base64' | 'base64url' | 'hex' | 'der';
 export interface DecodedInput {
   format: InputFormat;
   der: Uint8Array;
-  /** The PEM label when the input was PEM. */
-  label?: string;
+  /** The PEM label when the input was PEM. */ label?: string;
 }
 
 /** True when every byte is printable ASCII or whitespace: such a buffer is text, not DER. */
@@ -28,9 +27,7 @@ export function looksLikeText(bytes: Uint8Array): boolean {
 export function detectTextFormat(text: string): Exclude<InputFormat, 'der'> {
   if (text.includes('-----BEGIN ')) return 'pem';
   const compact = text.replace(/\s+/g, '');
-  if (compact.length === 0) {
-    throw new EncodingError('ERR_INPUT_EMPTY', 'the input is empty');
-  }
+  if (compact.length === 0) throw new EncodingError('ERR_INPUT_EMPTY', 'the input is empty');
   if (/^(0x)?[0-9a-fA-F]+$/.test(compact) || /^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2})*$/.test(compact)) return 'hex';
   if (/^[A-Za-z0-9_-]+$/.test(compact) && /[_-]/.test(compact)) return 'base64url';
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return 'base64';

@@ -12,14 +12,10 @@ export type KeySpec = { alg: 'EC'; curve?: 'P-256' | 'P-384' | 'P-521' } | { alg
 export type JwkRecord = Record<string, unknown>;
 
 export interface GeneratedKeyPair {
-  /** PKCS#8 "PRIVATE KEY" PEM (RFC 5958, RFC 7468 §10). */
-  privateKeyPem: string;
-  /** SubjectPublicKeyInfo "PUBLIC KEY" PEM (RFC 5280 §4.1.2.7, RFC 7468 §13). */
-  publicKeyPem: string;
-  /** Private JWK: has `d` (and for RSA the CRT members). */
-  privateJwk: JwkRecord;
-  /** Public JWK: the same key without any private member. */
-  publicJwk: JwkRecord;
+  /** PKCS#8 "PRIVATE KEY" PEM (RFC 5958, RFC 7468 §10). */ privateKeyPem: string;
+  /** SubjectPublicKeyInfo "PUBLIC KEY" PEM (RFC 5280 §4.1.2.7, RFC 7468 §13). */ publicKeyPem: string;
+  /** Private JWK: has `d` (and for RSA the CRT members). */ privateJwk: JwkRecord;
+  /** Public JWK: the same key without any private member. */ publicJwk: JwkRecord;
   privateKey: KeyObject;
   publicKey: KeyObject;
 }

@@ -21,39 +21,29 @@ import { decodeName, distinguishedNamesEqual, formatDistinguishedName, type Dist
 import { describePublicKey, publicKeyFromSpki, verifyCertificateSignature, type PublicKeyInfo } from './public-key.js';
 
 export interface CertificateView {
-  /** The whole certificate, DER. */
-  der: Uint8Array;
-  /** 1, 2 or 3 (the encoded INTEGER plus one, RFC 5280 §4.1.2.1). */
-  version: number;
-  /** Lowercase hex of the serial number's magnitude (RFC 5280 §4.1.2.2). */
-  serialNumber: string;
-  /** Name of the signature algorithm ("ecdsa-with-SHA256"), or its OID when unknown. */
-  signatureAlgorithm: string;
+  /** The whole certificate, DER. */ der: Uint8Array;
+  /** 1, 2 or 3 (the encoded INTEGER plus one, RFC 5280 §4.1.2.1). */ version: number;
+  /** Lowercase hex of the serial number's magnitude (RFC 5280 §4.1.2.2). */ serialNumber: string;
+  /** Name of the signature algorithm ("ecdsa-with-SHA256"), or its OID when unknown. */ signatureAlgorithm: string;
   signatureAlgorithmOid: string;
   issuer: DistinguishedName;
   subject: DistinguishedName;
-  /** RFC 4514 strings. */
-  issuerString: string;
+  /** RFC 4514 strings. */ issuerString: string;
   subjectString: string;
   notBefore: Date;
   notAfter: Date;
   subjectAltNames: GeneralName[];
-  /** base64url SHA-256 of the DER (RFC 8705 §3.1). */
-  x5tS256: string;
-  /** Issuer equals subject and the signature verifies with the certificate's own key. */
-  selfSigned: boolean;
+  /** base64url SHA-256 of the DER (RFC 8705 §3.1). */ x5tS256: string;
+  /** Issuer equals subject and the signature verifies with the certificate's own key. */ selfSigned: boolean;
   publicKey: PublicKeyInfo;
-  /** SubjectPublicKeyInfo DER (what `openssl pkey -pubin` reads). */
-  subjectPublicKeyInfo: Uint8Array;
+  /** SubjectPublicKeyInfo DER (what `openssl pkey -pubin` reads). */ subjectPublicKeyInfo: Uint8Array;
   extensions: CertificateExtension[];
-  /** Lowercase hex, when the extension is present. */
-  subjectKeyIdentifier?: string;
+  /** Lowercase hex, when the extension is present. */ subjectKeyIdentifier?: string;
   authorityKeyIdentifier?: string;
   basicConstraints?: { cA: boolean; pathLenConstraint?: number; critical: boolean };
   keyUsage?: KeyUsage[];
   extendedKeyUsage?: NamedOid[];
-  /** The signed part and the signature, for checking it against an issuer's key. */
-  tbsCertificate: Uint8Array;
+  /** The signed part and the signature, for checking it against an issuer's key. */ tbsCertificate: Uint8Array;
   signatureValue: Uint8Array;
 }
 

@@ -14,15 +14,11 @@ import { verifyCertificateSignature } from './public-key.js';
 
 export interface ChainVerification {
   valid: boolean;
-  /** Leaf first; the trust anchor last when valid; on failure, the links built so far. */
-  path: CertificateView[];
+  /** Leaf first; the trust anchor last when valid; on failure, the links built so far. */ path: CertificateView[];
   code?: string;
-  /** Which link failed and why. */
-  reason?: string;
-  /** The failing link, counted from the leaf (0). */
-  link?: number;
-  /** What this check does not cover: no CRL or OCSP is consulted (RFC 5280 §6.3). */
-  revocation: 'not checked';
+  /** Which link failed and why. */ reason?: string;
+  /** The failing link, counted from the leaf (0). */ link?: number;
+  /** What this check does not cover: no CRL or OCSP is consulted (RFC 5280 §6.3). */ revocation: 'not checked';
 }
 
 /** Said in every trace that shows a chain verdict. */
@@ -33,10 +29,8 @@ export interface ChainOptions {
   intermediates?: CertificateView[];
   trustAnchors: CertificateView[];
   at: Date;
-  /** Most certificates in a path, anchor included (default 10). */
-  maxDepth?: number;
-  /** The extendedKeyUsage purpose the leaf must allow when it lists purposes (default id-kp-clientAuth). */
-  purpose?: string;
+  /** Most certificates in a path, anchor included (default 10). */ maxDepth?: number;
+  /** The extendedKeyUsage purpose the leaf must allow when it lists purposes (default id-kp-clientAuth). */ purpose?: string;
 }
 
 const ID_KP_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';

@@ -39,12 +39,10 @@ export type ExtensionValue =
 
 export interface CertificateExtension {
   oid: string;
-  /** Name from RFC 5280 §4.2 ("subjectAltName"), or the OID when unknown. */
-  name: string;
+  /** Name from RFC 5280 §4.2 ("subjectAltName"), or the OID when unknown. */ name: string;
   critical: boolean;
   value: ExtensionValue;
-  /** The DER inside extnValue. */
-  der: Uint8Array;
+  /** The DER inside extnValue. */ der: Uint8Array;
 }
 
 function named(oid: string): NamedOid {

@@ -18,12 +18,9 @@ export type GeneralNameType = (typeof generalNameTypes)[number];
 
 export interface GeneralName {
   type: GeneralNameType;
-  /** The context-specific tag number, [0] to [8]. */
-  tag: number;
-  /** Text form: the IA5String, the RFC 4514 name, the dotted OID, the IP address (RFC 5952 for IPv6). */
-  value: string;
-  /** The raw content octets; always present for iPAddress (RFC 8705 §2.1.2 compares those). */
-  bytes?: Uint8Array;
+  /** The context-specific tag number, [0] to [8]. */ tag: number;
+  /** Text form: the IA5String, the RFC 4514 name, the dotted OID, the IP address (RFC 5952 for IPv6). */ value: string;
+  /** The raw content octets; always present for iPAddress (RFC 8705 §2.1.2 compares those). */ bytes?: Uint8Array;
 }
 
 /** SAN entries the lab can put into certificates it makes. */

@@ -14,14 +14,10 @@ import { fromHex, toHex } from '../encoding/base64.js';
 import { CodedError } from '../errors.js';
 
 export interface AttributeTypeAndValue {
-  /** Dotted OID of the attribute type. */
-  type: string;
-  /** CN, O, OU, C, L, ST, DC, UID, emailAddress … when the type has a well-known short name. */
-  shortName?: string;
-  /** The value as text when it is a string (any attribute type); otherwise '#' and the hex of its DER (RFC 4514 §2.4). */
-  value: string;
-  /** For a type without a short name: the hex of the value's DER as read, which RFC 4514 §2.4 prints after '#'. */
-  hex?: string;
+  /** Dotted OID of the attribute type. */ type: string;
+  /** CN, O, OU, C, L, ST, DC, UID, emailAddress … when the type has a well-known short name. */ shortName?: string;
+  /** The value as text when it is a string (any attribute type); otherwise '#' and the hex of its DER (RFC 4514 §2.4). */ value: string;
+  /** For a type without a short name: the hex of the value's DER as read, which RFC 4514 §2.4 prints after '#'. */ hex?: string;
 }
 export type RelativeDistinguishedName = AttributeTypeAndValue[];
 /** ASN.1 order: the most significant RDN (e.g. C) first, the reverse of the RFC 4514 string. */
@@ -206,9 +202,7 @@ export function distinguishedNamesEqual(a: DistinguishedName, b: DistinguishedNa
 
 /** Reads a Name (RFC 5280 §4.1.2.4: SEQUENCE OF SET OF AttributeTypeAndValue) from its tree. */
 export function decodeName(node: Asn1Node): DistinguishedName {
-  const fail = (message: string, at: Asn1Node): never => {
-    throw new Asn1Error('ERR_NAME_MALFORMED', message, at.offset, 'RFC 5280 §4.1.2.4');
-  };
+  const fail = (message: string, at: Asn1Node): never => { throw new Asn1Error('ERR_NAME_MALFORMED', message, at.offset, 'RFC 5280 §4.1.2.4'); };
   if (node.tagClass !== 'universal' || node.tagNumber !== UniversalTag.SEQUENCE) fail('Name is not a SEQUENCE', node);
   return node.children.map((set) => {
     // RFC 5280 §4.1.2.4: RelativeDistinguishedName ::= SET SIZE (1..MAX) OF AttributeTypeAndValue.

@@ -3,13 +3,10 @@ import { createPublicKey, verify, X509Certificate, type KeyObject } from 'node:c
 import { CodedError } from '../errors.js';
 
 export interface PublicKeyInfo {
-  /** 'EC', 'RSA', 'RSA-PSS', 'Ed25519', 'Ed448', 'X25519', 'X448', or the algorithm OID name when Node does not know it. */
-  type: string;
-  /** NIST name for EC keys: P-256, P-384, P-521 (or OpenSSL's name for other curves). */
-  curve?: string;
+  /** 'EC', 'RSA', 'RSA-PSS', 'Ed25519', 'Ed448', 'X25519', 'X448', or the algorithm OID name when Node does not know it. */ type: string;
+  /** NIST name for EC keys: P-256, P-384, P-521 (or OpenSSL's name for other curves). */ curve?: string;
   bits: number;
-  /** Public JWK (RFC 7518 §6); empty when the key type has no JWK form. */
-  jwk: Record<string, unknown>;
+  /** Public JWK (RFC 7518 §6); empty when the key type has no JWK form. */ jwk: Record<string, unknown>;
 }
 
 const curveNames: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };

@@ -34,9 +34,7 @@ export function jwkWithX5c(jwk: Jwk, certificates: readonly (string | Uint8Array
   const [leaf] = views;
   if (!leaf) throw new CodedError('ERR_X5C_EMPTY', 'x5c needs at least one certificate', 'RFC 7517 §4.7');
   // RFC 7517 §4.7: the key in the first certificate MUST match the public key of the JWK.
-  if (!jwkMatchesCertificate(jwk, leaf)) {
-    throw new CodedError('ERR_X5C_KEY_MISMATCH', `the certificate '${leaf.subjectString}' does not hold the JWK's key`, 'RFC 7517 §4.7');
-  }
+  if (!jwkMatchesCertificate(jwk, leaf)) throw new CodedError('ERR_X5C_KEY_MISMATCH', `the certificate '${leaf.subjectString}' does not hold the JWK's key`, 'RFC 7517 §4.7');
   return { ...jwk, x5c: views.map((view) => toBase64(view.der)) };
 }
 
@@ -64,9 +62,7 @@ export function verifyJwkX5c(jwk: Jwk): CertificateView[] {
   });
   const leaf = views[0] as CertificateView;
   // RFC 7517 §4.7: the certificate containing the key value MUST be the first.
-  if (!jwkMatchesCertificate(jwk, leaf)) {
-    throw new CodedError('ERR_X5C_KEY_MISMATCH', `x5c[0] ('${leaf.subjectString}') does not hold the key of the JWK`, 'RFC 7517 §4.7');
-  }
+  if (!jwkMatchesCertificate(jwk, leaf)) throw new CodedError('ERR_X5C_KEY_MISMATCH', `x5c[0] ('${leaf.subjectString}') does not hold the key of the JWK`, 'RFC 7517 §4.7');
   for (let i = 1; i < views.length; i++) {
     const child = views[i - 1] as CertificateView;
     const parent = views[i] as CertificateView;
