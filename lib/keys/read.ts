@@ -8,18 +8,20 @@ import { keyPairFromPrivateKey, type GeneratedKeyPair, type JwkRecord } from './
 const PRIVATE_LABELS = ['PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY'];
 const PUBLIC_LABELS = ['PUBLIC KEY', 'RSA PUBLIC KEY', 'CERTIFICATE', ...PRIVATE_LABELS];
 
-/** The first PEM block with one of `labels`, or the coded error `code`. */
-function pemBlock(pem: string, labels: readonly string[], code: string, message: string, spec: string): string {
-  let blocks: { label: string }[];
+function pemLabels(pem: string): string[] {
   try {
-    blocks = decodePemAll(pem);
+    return decodePemAll(pem).map((block) => block.label);
   } catch (error) {
     if (error instanceof CodedError) throw new KeyError('ERR_KEY_MALFORMED', `not a PEM key: ${error.message}`, error.spec);
     throw error;
   }
-  const block = blocks.find((b) => labels.includes(b.label));
-  if (!block) throw new KeyError(code, message, spec);
-  return block.label;
+}
+
+/** The first PEM label among `labels`, or the coded error `code`. */
+function pemBlock(pem: string, labels: readonly string[], code: string, message: string, spec: string): string {
+  const label = pemLabels(pem).find((l) => labels.includes(l));
+  if (label === undefined) throw new KeyError(code, message, spec);
+  return label;
 }
 
 function usable<T>(make: () => T, label: string, spec: string): T {
@@ -59,7 +61,7 @@ export function keyPairFromPem(privateKeyPem: string): GeneratedKeyPair {
 
 /** The JWK of a PEM key, as `eckles` prints it: private members when the PEM is a private key. */
 export function pemToJwk(pem: string): JwkRecord {
-  const key = decodePemAll(pem).some((b) => PRIVATE_LABELS.includes(b.label)) ? readPrivateKey(pem) : readPublicKey(pem);
+  const key = pemLabels(pem).some((label) => PRIVATE_LABELS.includes(label)) ? readPrivateKey(pem) : readPublicKey(pem);
   try {
     return key.export({ format: 'jwk' }) as JwkRecord;
   } catch (error) {
