@@ -121,7 +121,6 @@ function applyField(node: Asn1Node, field: Field): void {
 
 const child = (node: Asn1Node | undefined, index: number): Asn1Node | undefined => node?.children[index];
 const isType = (node: Asn1Node | undefined, tagNumber: number): boolean => node?.tagClass === 'universal' && node.tagNumber === tagNumber;
-
 export type Asn1Structure = 'Certificate' | 'CertificationRequest' | 'SubjectPublicKeyInfo' | 'PrivateKeyInfo' | 'Extension' | 'Name' | 'unknown';
 
 /** Guesses which well-known structure the tree is, from its shape alone. */

@@ -6,7 +6,6 @@ import { EncodingError } from './errors.js';
 
 const compact = (text: string): string => text.replace(/\s+/g, '');
 const view = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-
 /** Standard Base64 with padding (RFC 4648 §4), the form of PEM bodies and of JWK `x5c` (RFC 7517 §4.7). */
 export const toBase64 = (bytes: Uint8Array): string => view(bytes).toString('base64');
 /** Base64URL without padding (RFC 4648 §5, as JOSE uses it: RFC 7515 §2). */

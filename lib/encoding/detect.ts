@@ -16,11 +16,7 @@ export interface DecodedInput {
 
 /** True when every byte is printable ASCII or whitespace: such a buffer is text, not DER. */
 export function looksLikeText(bytes: Uint8Array): boolean {
-  for (const byte of bytes) {
-    if (byte === 0x09 || byte === 0x0a || byte === 0x0d) continue;
-    if (byte < 0x20 || byte > 0x7e) return false;
-  }
-  return true;
+  return bytes.every((byte) => byte === 0x09 || byte === 0x0a || byte === 0x0d || (byte >= 0x20 && byte <= 0x7e));
 }
 
 /** Which text encoding a string is in: PEM if it has a BEGIN line, hex if only hex digits, else Base64 or Base64URL. */

@@ -7,7 +7,6 @@ import { promisify } from 'node:util';
 import { KeyError } from './errors.js';
 
 export type KeySpec = { alg: 'EC'; curve?: 'P-256' | 'P-384' | 'P-521' } | { alg: 'RSA'; bits?: number } | { alg: 'Ed25519' };
-
 /** A JWK as a plain record (RFC 7517 §4). */
 export type JwkRecord = Record<string, unknown>;
 

@@ -22,7 +22,6 @@ export interface AttributeTypeAndValue {
 export type RelativeDistinguishedName = AttributeTypeAndValue[];
 /** ASN.1 order: the most significant RDN (e.g. C) first, the reverse of the RFC 4514 string. */
 export type DistinguishedName = RelativeDistinguishedName[];
-
 const J = '1.3.6.1.4.1.311.60.2.1';
 /** Short names: RFC 4514 §3 table first, then the names OpenSSL prints for other common types. */
 const shortNames: readonly (readonly [string, string])[] = Object.entries({
