@@ -220,6 +220,9 @@ export function decodeAsn1(bytes: Uint8Array, options: DecodeOptions = {}): Asn1
   return root;
 }
 
+/** Whether `node` is the UNIVERSAL type `tagNumber`. */
+export const isUniversal = (node: Asn1Node | undefined, tagNumber: number): node is Asn1Node => node?.tagClass === 'universal' && node.tagNumber === tagNumber;
+
 /** Visits every node depth-first, parents before children (the order of `openssl asn1parse`). */
 export function walkAsn1(node: Asn1Node, visit: (node: Asn1Node) => void): void {
   visit(node);

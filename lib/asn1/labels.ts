@@ -3,6 +3,7 @@
  * §4.2 (extension values), RFC 5958 (PKCS #8), RFC 5915 (ECPrivateKey), RFC 8017 Appendix A.1 (RSA keys),
  * RFC 2986 (PKCS #10 requests), RFC 3279 §2.2.3 (ECDSA signatures).
  */
+import { isUniversal } from './decode.js';
 import type { Asn1Node } from './types.js';
 import { UniversalTag } from './universal-types.js';
 
@@ -120,23 +121,22 @@ function applyField(node: Asn1Node, field: Field): void {
 }
 
 const child = (node: Asn1Node | undefined, index: number): Asn1Node | undefined => node?.children[index];
-const isType = (node: Asn1Node | undefined, tagNumber: number): boolean => node?.tagClass === 'universal' && node.tagNumber === tagNumber;
 export type Asn1Structure = 'Certificate' | 'CertificationRequest' | 'SubjectPublicKeyInfo' | 'PrivateKeyInfo' | 'Extension' | 'Name' | 'unknown';
 
 /** Guesses which well-known structure the tree is, from its shape alone. */
 export function recogniseStructure(root: Asn1Node): Asn1Structure {
-  if (!isType(root, SEQUENCE)) return 'unknown';
+  if (!isUniversal(root, SEQUENCE)) return 'unknown';
   const [first, second, third] = root.children;
   const count = root.children.length;
-  if (count === 3 && isType(first, SEQUENCE) && isType(second, SEQUENCE) && isType(third, BIT_STRING)) {
+  if (count === 3 && isUniversal(first, SEQUENCE) && isUniversal(second, SEQUENCE) && isUniversal(third, BIT_STRING)) {
     const skip = child(first, 0)?.tagClass === 'context' ? 1 : 0;
-    if (isType(child(first, skip), INTEGER) && isType(child(child(first, skip + 1), 0), OID)) return 'Certificate';
-    if (isType(child(first, 0), INTEGER) && isType(child(first, 1), SEQUENCE) && isType(child(first, 2), SEQUENCE)) return 'CertificationRequest';
+    if (isUniversal(child(first, skip), INTEGER) && isUniversal(child(child(first, skip + 1), 0), OID)) return 'Certificate';
+    if (isUniversal(child(first, 0), INTEGER) && isUniversal(child(first, 1), SEQUENCE) && isUniversal(child(first, 2), SEQUENCE)) return 'CertificationRequest';
   }
-  if (count === 2 && isType(first, SEQUENCE) && isType(child(first, 0), OID) && isType(second, BIT_STRING)) return 'SubjectPublicKeyInfo';
-  if (isType(first, INTEGER) && isType(second, SEQUENCE) && isType(third, OCTET_STRING)) return 'PrivateKeyInfo';
-  if (isType(first, OID) && count <= 3 && isType(root.children[count - 1], OCTET_STRING)) return 'Extension';
-  const isRdn = (rdn: Asn1Node): boolean => isType(rdn, SET) && rdn.children.every((ava) => isType(child(ava, 0), OID) && ava.children.length === 2);
+  if (count === 2 && isUniversal(first, SEQUENCE) && isUniversal(child(first, 0), OID) && isUniversal(second, BIT_STRING)) return 'SubjectPublicKeyInfo';
+  if (isUniversal(first, INTEGER) && isUniversal(second, SEQUENCE) && isUniversal(third, OCTET_STRING)) return 'PrivateKeyInfo';
+  if (isUniversal(first, OID) && count <= 3 && isUniversal(root.children[count - 1], OCTET_STRING)) return 'Extension';
+  const isRdn = (rdn: Asn1Node): boolean => isUniversal(rdn, SET) && rdn.children.every((ava) => isUniversal(child(ava, 0), OID) && ava.children.length === 2);
   return count > 0 && root.children.every(isRdn) ? 'Name' : 'unknown';
 }
 

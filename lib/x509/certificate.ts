@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import type { KeyObject } from 'node:crypto';
 import { Asn1Error } from '../asn1/errors.js';
-import { decodeAsn1, encodedBytes } from '../asn1/decode.js';
+import { decodeAsn1, encodedBytes, isUniversal } from '../asn1/decode.js';
 import { oidName } from '../asn1/oids.js';
 import type { Asn1Node } from '../asn1/types.js';
 import { UniversalTag } from '../asn1/universal-types.js';
@@ -50,8 +50,6 @@ export interface CertificateView {
 function malformed(message: string, node: Asn1Node | undefined, field: string, spec = 'RFC 5280 §4.1'): never {
   throw new Asn1Error('ERR_CERTIFICATE_MALFORMED', `${field}: ${message}`, node?.offset ?? 0, spec);
 }
-
-const isUniversal = (node: Asn1Node | undefined, tagNumber: number): node is Asn1Node => node?.tagClass === 'universal' && node.tagNumber === tagNumber;
 
 /** The serial's magnitude as OpenSSL prints it: no 0x00 sign octet, a '-' for the (invalid) negative ones. */
 function serialHex(hex: string): string {

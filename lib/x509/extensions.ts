@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { Asn1Error } from '../asn1/errors.js';
-import { encodedBytes } from '../asn1/decode.js';
+import { encodedBytes, isUniversal } from '../asn1/decode.js';
 import { oidName } from '../asn1/oids.js';
 import type { Asn1Node } from '../asn1/types.js';
 import { UniversalTag } from '../asn1/universal-types.js';
@@ -54,7 +54,6 @@ function expect(condition: boolean, message: string, node: Asn1Node, spec: strin
   if (!condition) throw new Asn1Error('ERR_CERTIFICATE_EXTENSION', message, node.offset, spec);
 }
 
-const isUniversal = (node: Asn1Node | undefined, tagNumber: number): node is Asn1Node => node?.tagClass === 'universal' && node.tagNumber === tagNumber;
 const oidOf = (node: Asn1Node | undefined): string | undefined => (node?.value?.kind === 'oid' ? node.value.oid : undefined);
 
 function generalNames(root: Asn1Node): GeneralName[] {

@@ -41,11 +41,8 @@ const EXTENSION_LABELS: Readonly<Record<string, string>> = {
   authorityInfoAccess: 'Authority Information Access',
 };
 
-const KEY_USAGE_TEXT: Readonly<Record<string, string>> = {
-  digitalSignature: 'Digital Signature', nonRepudiation: 'Non Repudiation', keyEncipherment: 'Key Encipherment',
-  dataEncipherment: 'Data Encipherment', keyAgreement: 'Key Agreement', keyCertSign: 'Certificate Sign', cRLSign: 'CRL Sign',
-  encipherOnly: 'Encipher Only', decipherOnly: 'Decipher Only',
-};
+/** OpenSSL's words for key usages ('keyCertSign' is "Certificate Sign", the others are the bit's name spelled out). */
+const keyUsageText = (usage: string): string => ({ keyCertSign: 'Certificate Sign', cRLSign: 'CRL Sign' })[usage] ?? usage.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
 
 const EKU_TEXT: Readonly<Record<string, string>> = {
   serverAuth: 'TLS Web Server Authentication', clientAuth: 'TLS Web Client Authentication', codeSigning: 'Code Signing',
@@ -57,23 +54,18 @@ const colonHex = (hex: string): string => (hex.match(/../g) ?? []).join(':').toU
 /** The body lines OpenSSL prints under an extension's heading. */
 export function extensionValueText(value: ExtensionValue): string[] {
   switch (value.kind) {
-    case 'subjectAltName':
-    case 'issuerAltName':
-    case 'cRLDistributionPoints':
+    case 'subjectAltName': case 'issuerAltName': case 'cRLDistributionPoints':
       return [value.names.map(opensslGeneralName).join(', ')];
     case 'subjectKeyIdentifier':
       return [colonHex(value.keyIdentifier)];
     case 'authorityKeyIdentifier': {
-      const lines: string[] = [];
-      if (value.keyIdentifier !== undefined) lines.push(colonHex(value.keyIdentifier));
-      if (value.authorityCertIssuer) lines.push(...value.authorityCertIssuer.map(opensslGeneralName));
-      if (value.authorityCertSerialNumber !== undefined) lines.push(`serial:${colonHex(value.authorityCertSerialNumber)}`);
-      return lines;
+      const { keyIdentifier, authorityCertIssuer = [], authorityCertSerialNumber: serial } = value;
+      return [...(keyIdentifier === undefined ? [] : [colonHex(keyIdentifier)]), ...authorityCertIssuer.map(opensslGeneralName), ...(serial === undefined ? [] : [`serial:${colonHex(serial)}`])];
     }
     case 'basicConstraints':
       return [`CA:${value.cA ? 'TRUE' : 'FALSE'}${value.pathLenConstraint === undefined ? '' : `, pathlen:${value.pathLenConstraint}`}`];
     case 'keyUsage':
-      return [value.usages.map((u) => KEY_USAGE_TEXT[u] ?? u).join(', ')];
+      return [value.usages.map(keyUsageText).join(', ')];
     case 'extendedKeyUsage':
       return [value.purposes.map((p) => (p.name ? (EKU_TEXT[p.name] ?? p.name) : p.oid)).join(', ')];
     case 'certificatePolicies':

@@ -28,8 +28,8 @@ export type SanInput = { type: 'dNSName' | 'rfc822Name' | 'uniformResourceIdenti
 
 /** Text of an iPAddress GeneralName: 4 or 16 octets, or 8/32 (address and mask, in nameConstraints). */
 export function ipAddressToText(bytes: Uint8Array): string {
-  if (bytes.length === 4 || bytes.length === 16) return formatIpAddress(bytes);
   const half = bytes.length / 2;
+  if (bytes.length === 4 || bytes.length === 16) return formatIpAddress(bytes);
   return half === 4 || half === 16 ? `${formatIpAddress(bytes.subarray(0, half))}/${formatIpAddress(bytes.subarray(half))}` : `#${toHex(bytes)}`;
 }
 
