@@ -10,6 +10,7 @@ import type { Asn1Node, DecodeOptions, TagClass } from './types.js';
 import { alwaysConstructed, alwaysPrimitive, UniversalTag, universalTypeName } from './universal-types.js';
 import { bytesValue, decodeUniversalValue } from './values.js';
 
+const { OCTET_STRING, BIT_STRING, INTEGER, BOOLEAN, OBJECT_IDENTIFIER, SEQUENCE, SET } = UniversalTag;
 const TAG_CLASSES: readonly TagClass[] = ['universal', 'application', 'context', 'private'];
 const DEFAULT_MAX_DEPTH = 64;
 
@@ -133,19 +134,10 @@ function toNode(block: asn1js.AsnType, bytes: Uint8Array, depth: number, setting
   const start = offset + header.headerLength;
   // asn1js counts the end-of-contents octets in the block; the lab's length (like openssl's) does not.
   const length = header.length ?? view.length - header.headerLength - 2;
+  const { headerLength, tagClass, tagNumber, constructed } = header;
   const node: Asn1Node = {
-    offset,
-    depth,
-    headerLength: header.headerLength,
-    length,
-    indefiniteLength: header.length === undefined,
-    tagClass: header.tagClass,
-    tagNumber: header.tagNumber,
-    constructed: header.constructed,
-    type: asn1TypeName(header.tagClass, header.tagNumber),
-    encapsulates: false,
-    contents: bytes.subarray(start, start + length),
-    children: [],
+    offset, depth, headerLength, length, indefiniteLength: header.length === undefined, tagClass, tagNumber, constructed,
+    type: asn1TypeName(tagClass, tagNumber), encapsulates: false, contents: bytes.subarray(start, start + length), children: [],
   };
   if (header.constructed) {
     const children: unknown = (block.valueBlock as { value?: unknown }).value ?? [];
@@ -154,13 +146,11 @@ function toNode(block: asn1js.AsnType, bytes: Uint8Array, depth: number, setting
   } else if (header.tagClass === 'universal') {
     const value = decodeUniversalValue(header.tagNumber, node.contents, offset, settings.der);
     if (value) node.value = value;
-    const wraps = header.tagNumber === UniversalTag.OCTET_STRING || (header.tagNumber === UniversalTag.BIT_STRING && node.contents[0] === 0);
+    const wraps = header.tagNumber === OCTET_STRING || (header.tagNumber === BIT_STRING && node.contents[0] === 0);
     if (settings.encapsulation && wraps) {
-      const inner = encapsulated(bytes, header.tagNumber === UniversalTag.BIT_STRING ? start + 1 : start, start + length, depth + 1, header.tagNumber, settings);
-      if (inner) {
-        node.children = [inner];
-        node.encapsulates = true;
-      }
+      const inner = encapsulated(bytes, header.tagNumber === BIT_STRING ? start + 1 : start, start + length, depth + 1, header.tagNumber, settings);
+      node.children = inner ? [inner] : [];
+      node.encapsulates = inner !== undefined;
     }
   } else if (node.contents.length > 0) {
     node.value = bytesValue(node.contents);
@@ -192,20 +182,15 @@ function encapsulated(bytes: Uint8Array, start: number, end: number, depth: numb
     if (error instanceof Asn1Error) return undefined;
     throw error;
   }
-  if (inner.tagClass !== 'universal') return undefined;
-  if (inner.tagNumber === UniversalTag.SEQUENCE || inner.tagNumber === UniversalTag.SET) return inner;
   // A BIT STRING payload (public key, signature) is a SEQUENCE; OCTET STRINGs in extensions may hold primitives too.
-  const primitivePayloads: readonly number[] = [UniversalTag.OCTET_STRING, UniversalTag.BIT_STRING, UniversalTag.INTEGER, UniversalTag.BOOLEAN, UniversalTag.OBJECT_IDENTIFIER];
-  return tagNumber === UniversalTag.OCTET_STRING && primitivePayloads.includes(inner.tagNumber) && inner.length > 0 ? inner : undefined;
+  if (inner.tagClass !== 'universal') return undefined;
+  if (inner.tagNumber === SEQUENCE || inner.tagNumber === SET) return inner;
+  return tagNumber === OCTET_STRING && ([OCTET_STRING, BIT_STRING, INTEGER, BOOLEAN, OBJECT_IDENTIFIER] as number[]).includes(inner.tagNumber) && inner.length > 0 ? inner : undefined;
 }
 
 /** Decodes one DER (or, with mode 'ber', BER) element that must span the whole input. */
 export function decodeAsn1(bytes: Uint8Array, options: DecodeOptions = {}): Asn1Node {
-  const settings: Settings = {
-    der: (options.mode ?? 'der') === 'der',
-    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-    encapsulation: options.encapsulation ?? true,
-  };
+  const settings: Settings = { der: (options.mode ?? 'der') === 'der', maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH, encapsulation: options.encapsulation ?? true };
   if (bytes.length === 0) throw new Asn1Error('ERR_ASN1_EMPTY', 'no bytes to decode', 0);
   const block = parseWithAsn1js(bytes, 0, bytes.length, settings.maxDepth);
   if (typeof block === 'string') {
