@@ -47,10 +47,7 @@ const keyUsage = (isCA: boolean, key: KeyObject): x509.KeyUsageFlags => isCA ? x
   : key.asymmetricKeyType === 'rsa' ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment : x509.KeyUsageFlags.digitalSignature;
 const subjectAltName = (san: readonly SanInput[]): x509.Extension[] => (san.length === 0 ? [] : [new x509.SubjectAlternativeNameExtension(generalNamesJson(san))]);
 
-interface Options {
-  serialNumber?: string; issuer: Uint8Array; subject: Uint8Array; days?: number; notBefore?: Date;
-  subjectPublicKey: KeyObject; signingKey: KeyObject; extensions: x509.Extension[];
-}
+interface Options { serialNumber?: string; issuer: Uint8Array; subject: Uint8Array; days?: number; notBefore?: Date; subjectPublicKey: KeyObject; signingKey: KeyObject; extensions: x509.Extension[] }
 
 async function makeCertificate(options: Options): Promise<IssuedCertificate> {
   const serialNumber = options.serialNumber ?? randomSerial();
@@ -64,25 +61,15 @@ async function makeCertificate(options: Options): Promise<IssuedCertificate> {
   // Whole seconds: UTCTime and DER GeneralizedTime carry no fraction here.
   const notBefore = new Date(Math.floor((options.notBefore ?? new Date()).getTime() / 1000) * 1000);
   const certificate = await x509.X509CertificateGenerator.create({
-    serialNumber: serialNumber.length % 2 ? `0${serialNumber}` : serialNumber,
-    issuer: new x509.Name(options.issuer),
-    subject: new x509.Name(options.subject),
-    notBefore,
-    notAfter: new Date(notBefore.getTime() + days * DAY_MS),
-    publicKey: spkiOf(options.subjectPublicKey),
-    ...(await signerFor(options.signingKey)),
-    extensions: options.extensions,
+    serialNumber: serialNumber.length % 2 ? `0${serialNumber}` : serialNumber, issuer: new x509.Name(options.issuer), subject: new x509.Name(options.subject),
+    notBefore, notAfter: new Date(notBefore.getTime() + days * DAY_MS), publicKey: spkiOf(options.subjectPublicKey), ...(await signerFor(options.signingKey)), extensions: options.extensions,
   }, crypto);
   const der = new Uint8Array(certificate.rawData);
   return { der, pem: encodePem('CERTIFICATE', der), view: readCertificate(der) };
 }
 
-/** Random positive serial of 20 octets at most (RFC 5280 §4.1.2.2), like OpenSSL's 159-bit serials. */
-function randomSerial(): string {
-  const bytes = randomBytes(20);
-  bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x01;
-  return bytes.toString('hex');
-}
+/** Random positive serial of 20 octets at most (RFC 5280 §4.1.2.2), like OpenSSL's 159-bit serials: top bit clear, never zero. */
+const randomSerial = (): string => `${(((randomBytes(1)[0] ?? 0) & 0x7f) | 0x01).toString(16).padStart(2, '0')}${randomBytes(19).toString('hex')}`;
 
 const privateKeyOf = (key: GeneratedKeyPair | string): KeyObject => (typeof key === 'string' ? readPrivateKey(key) : key.privateKey);
 const publicKeyOf = (key: GeneratedKeyPair | string): KeyObject => {

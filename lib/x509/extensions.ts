@@ -20,10 +20,7 @@ export const keyUsageNames = [
 ] as const;
 export type KeyUsage = (typeof keyUsageNames)[number];
 
-export interface NamedOid {
-  oid: string;
-  name?: string;
-}
+export interface NamedOid { oid: string; name?: string }
 
 export type ExtensionValue =
   | { kind: 'subjectAltName' | 'issuerAltName'; names: GeneralName[] }
@@ -45,10 +42,7 @@ export interface CertificateExtension {
   /** The DER inside extnValue. */ der: Uint8Array;
 }
 
-function named(oid: string): NamedOid {
-  const name = oidName(oid);
-  return name === undefined ? { oid } : { oid, name };
-}
+const named = (oid: string): NamedOid => { const name = oidName(oid); return name === undefined ? { oid } : { oid, name }; };
 
 function expect(condition: boolean, message: string, node: Asn1Node, spec: string): asserts condition {
   if (!condition) throw new Asn1Error('ERR_CERTIFICATE_EXTENSION', message, node.offset, spec);
@@ -84,10 +78,7 @@ const readers: Readonly<Record<string, (raw: Uint8Array, root: Asn1Node) => Exte
     expect(pathLength === undefined || pathLength >= 0, 'pathLenConstraint must be a non-negative INTEGER', root, 'RFC 5280 §4.2.1.9');
     return pathLength === undefined ? { kind: 'basicConstraints', cA: ca } : { kind: 'basicConstraints', cA: ca, pathLenConstraint: pathLength };
   },
-  '2.5.29.15': (raw) => {
-    const { usages } = new x509.KeyUsagesExtension(raw);
-    return { kind: 'keyUsage', usages: keyUsageNames.filter((_, bit) => (usages & (1 << bit)) !== 0) };
-  },
+  '2.5.29.15': (raw) => ({ kind: 'keyUsage', usages: keyUsageNames.filter((_, bit) => (new x509.KeyUsagesExtension(raw).usages & (1 << bit)) !== 0) }),
   '2.5.29.37': (raw, root) => {
     // RFC 5280 §4.2.1.12: ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId.
     expect(root.children.length > 0, 'ExtKeyUsageSyntax must be a non-empty SEQUENCE OF OBJECT IDENTIFIER', root, 'RFC 5280 §4.2.1.12');
