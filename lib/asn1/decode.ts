@@ -1,9 +1,6 @@
-/**
- * The DER/BER reader: asn1js's `fromBER` parses the bytes, and the lab turns its blocks into a tree
- * whose offsets, header lengths and content lengths are the numbers `openssl asn1parse` prints. asn1js
- * reads BER and reports failure as offset -1 plus a string; the lab adds the DER rules of X.690 §10
- * and turns every failure into an Asn1Error with a stable code and the offset at fault.
- */
+/** The DER/BER reader: asn1js's `fromBER` parses the bytes, and the lab turns its blocks into a tree whose offsets, header lengths and content
+ * lengths are the numbers `openssl asn1parse` prints. asn1js reads BER and reports failure as offset -1 plus a string; the lab adds the DER rules
+ * of X.690 §10 and turns every failure into an Asn1Error with a stable code and the offset at fault. */
 import * as asn1js from 'asn1js';
 import { Asn1Error } from './errors.js';
 import type { Asn1Node, DecodeOptions, TagClass } from './types.js';
@@ -94,10 +91,8 @@ function checkedHeader(bytes: Uint8Array, offset: number, end: number, depth: nu
   return header;
 }
 
-/**
- * Runs when asn1js refused the input: walks the same bytes with the lab's rules to name the fault and
- * its offset. Returns the end of the element when the lab finds nothing wrong there.
- */
+/** Runs when asn1js refused the input: walks the same bytes with the lab's rules to name the fault and its offset. Returns the end of the element
+ * when the lab finds nothing wrong there. */
 function locateFault(bytes: Uint8Array, offset: number, end: number, depth: number, settings: Settings): number {
   const header = checkedHeader(bytes, offset, end, depth, settings);
   let pos = offset + header.headerLength;

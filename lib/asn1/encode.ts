@@ -1,7 +1,5 @@
-/**
- * The DER writer, built on asn1js's classes (its `toBER` writes definite, shortest lengths, X.690 §10.1).
- * Functions take and return DER bytes, so a learner can see exactly what goes into a certificate.
- */
+/** The DER writer, built on asn1js's classes (its `toBER` writes definite, shortest lengths, X.690 §10.1). Functions take and return DER bytes, so
+ * a learner can see exactly what goes into a certificate. */
 import * as asn1js from 'asn1js';
 import { Asn1Error } from './errors.js';
 import { UniversalTag } from './universal-types.js';

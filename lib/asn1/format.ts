@@ -24,10 +24,8 @@ export interface FormatAsn1Options {
   /** Longest value shown before it is cut with "…" (default 48 characters). */ maxValueLength?: number;
 }
 
-/**
- * One line per node: the "offset:d= hl= l=" prefix of `openssl asn1parse -i`, then the type indented
- * by depth, the value and the field name. Encapsulated DER is marked with "└ encapsulates".
- */
+/** One line per node: the "offset:d= hl= l=" prefix of `openssl asn1parse -i`, then the type indented by depth, the value and the field name.
+ * Encapsulated DER is marked with "└ encapsulates". */
 export function formatAsn1Text(root: Asn1Node, options: FormatAsn1Options = {}): string {
   const max = options.maxValueLength ?? 48;
   const rows: { prefix: string; type: string; value: string; name: string }[] = [];

@@ -1,8 +1,5 @@
-/**
- * Field names for known structures, so a dump reads like the ASN.1 module: RFC 5280 §4.1 (Certificate),
- * §4.2 (extension values), RFC 5958 (PKCS #8), RFC 5915 (ECPrivateKey), RFC 8017 Appendix A.1 (RSA keys),
- * RFC 2986 (PKCS #10 requests), RFC 3279 §2.2.3 (ECDSA signatures).
- */
+/** Field names for known structures, so a dump reads like the ASN.1 module: RFC 5280 §4.1 (Certificate), §4.2 (extension values), RFC 5958 (PKCS
+ * #8), RFC 5915 (ECPrivateKey), RFC 8017 Appendix A.1 (RSA keys), RFC 2986 (PKCS #10 requests), RFC 3279 §2.2.3 (ECDSA signatures). */
 import { isUniversal } from './decode.js';
 import type { Asn1Node } from './types.js';
 import { UniversalTag } from './universal-types.js';

@@ -1,7 +1,5 @@
-/**
- * Base64 (RFC 4648 §4), Base64URL (RFC 4648 §5) and hex, decoded strictly: Node's own decoders skip
- * characters they do not know, which would hide a damaged input from a learner.
- */
+/** Base64 (RFC 4648 §4), Base64URL (RFC 4648 §5) and hex, decoded strictly: Node's own decoders skip characters they do not know, which would hide
+ * a damaged input from a learner. */
 import { EncodingError } from './errors.js';
 
 const compact = (text: string): string => text.replace(/\s+/g, '');

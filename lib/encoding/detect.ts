@@ -1,7 +1,5 @@
-/**
- * "Give me the DER, whatever you were handed": PEM, Base64, Base64URL, hex text, or the raw bytes.
- * These are the layers of the chapter-05 picture, ASN.1 → DER → Base64 → PEM, peeled off in reverse.
- */
+/** "Give me the DER, whatever you were handed": PEM, Base64, Base64URL, hex text, or the raw bytes. These are the layers of the chapter-05
+ * picture, ASN.1 → DER → Base64 → PEM, peeled off in reverse. */
 import { fromBase64, fromBase64Url, fromHex } from './base64.js';
 import { EncodingError } from './errors.js';
 import { decodePem } from './pem.js';

@@ -1,7 +1,4 @@
-/**
- * PEM, the textual encoding of RFC 7468: "-----BEGIN label-----", the Base64 of the DER bytes in
- * lines of 64 characters, "-----END label-----".
- */
+/** PEM, the textual encoding of RFC 7468: "-----BEGIN label-----", the Base64 of the DER bytes in lines of 64 characters, "-----END label-----". */
 import { fromBase64, toBase64 } from './base64.js';
 import { EncodingError } from './errors.js';
 

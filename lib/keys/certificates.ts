@@ -1,8 +1,5 @@
-/**
- * Making certificates the way `openssl req -x509` and `openssl x509 -req -CA` do, with
- * @peculiar/x509's X509CertificateGenerator signing through WebCrypto. The extensions are the ones
- * OpenSSL writes (v3_ca for self-signed: SKI, AKI keyid, basicConstraints critical CA:TRUE).
- */
+/** Making certificates the way `openssl req -x509` and `openssl x509 -req -CA` do, with @peculiar/x509's X509CertificateGenerator signing through
+ * WebCrypto. The extensions are the ones OpenSSL writes (v3_ca for self-signed: SKI, AKI keyid, basicConstraints critical CA:TRUE). */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { createHash, createPublicKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
@@ -82,10 +79,8 @@ const keyIds = (spki: Uint8Array, issuerKeyId: string | undefined): x509.Extensi
   ...(issuerKeyId === undefined ? [] : [new x509.AuthorityKeyIdentifierExtension(issuerKeyId)]),
 ];
 
-/**
- * A self-signed certificate like `openssl req -x509 -key K -subj S`: 30 days by default, SKI, AKI
- * (keyid), basicConstraints critical CA:TRUE (OpenSSL's v3_ca section), plus a SAN when given.
- */
+/** A self-signed certificate like `openssl req -x509 -key K -subj S`: 30 days by default, SKI, AKI (keyid), basicConstraints critical CA:TRUE
+ * (OpenSSL's v3_ca section), plus a SAN when given. */
 export async function createSelfSignedCertificate(options: {
   key: GeneratedKeyPair | string; subject: string; days?: number; notBefore?: Date; san?: SanInput[]; serialNumber?: string;
 }): Promise<IssuedCertificate> {

@@ -1,7 +1,5 @@
-/**
- * Key pairs as `openssl genpkey` makes them (EC P-256/P-384/P-521, RSA, Ed25519), with node:crypto, each
- * handed back in every form the chapter uses: PKCS#8 and SPKI PEM, private and public JWK, and KeyObjects.
- */
+/** Key pairs as `openssl genpkey` makes them (EC P-256/P-384/P-521, RSA, Ed25519), with node:crypto, each handed back in every form the chapter
+ * uses: PKCS#8 and SPKI PEM, private and public JWK, and KeyObjects. */
 import { generateKeyPair as generateNodeKeyPair, type KeyObject } from 'node:crypto';
 import { promisify } from 'node:util';
 import { KeyError } from './errors.js';

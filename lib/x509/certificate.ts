@@ -1,8 +1,6 @@
-/**
- * A read-only view of an X.509 v3 certificate (RFC 5280 §4.1) over @peculiar/x509's X509Certificate.
- * The lab's DER reader checks the encoding first (so a damaged byte gets a coded error with its offset)
- * and keeps the tree, from which names and extension layouts are traced back to their bytes.
- */
+/** A read-only view of an X.509 v3 certificate (RFC 5280 §4.1) over @peculiar/x509's X509Certificate. The lab's DER reader checks the encoding
+ * first (so a damaged byte gets a coded error with its offset) and keeps the tree, from which names and extension layouts are traced back to
+ * their bytes. */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import type { KeyObject } from 'node:crypto';
@@ -124,10 +122,8 @@ function viewFromTree(root: Asn1Node, der: Uint8Array): CertificateView {
   return view;
 }
 
-/**
- * Reads one certificate from PEM ("CERTIFICATE" block), Base64, Base64URL or hex text, or DER bytes.
- * Throws a CodedError (ERR_CERTIFICATE_MALFORMED or a more precise ERR_ code) on anything else.
- */
+/** Reads one certificate from PEM ("CERTIFICATE" block), Base64, Base64URL or hex text, or DER bytes. Throws a CodedError
+ * (ERR_CERTIFICATE_MALFORMED or a more precise ERR_ code) on anything else. */
 export function readCertificate(input: string | Uint8Array): CertificateView {
   let der: Uint8Array;
   try {

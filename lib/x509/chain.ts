@@ -1,12 +1,8 @@
-/**
- * Certification path building and validation, the parts of RFC 5280 §6.1 the lab teaches: each link
- * signed by the next with a hash that still resists collisions, every certificate within its validity
- * at the given time and carrying no critical extension the lab does not process, every issuer a CA
- * (basicConstraints cA, keyCertSign, pathLenConstraint), the leaf usable for TLS client authentication
- * (extendedKeyUsage), ending at a trust anchor. Revocation (RFC 5280 §6.3) is not checked.
- * Synchronous, because the token endpoint decides on it in the request: @peculiar/x509's
- * X509ChainBuilder builds paths the same way (names, then key identifiers, then signatures) but awaits WebCrypto.
- */
+/** Certification path building and validation, the parts of RFC 5280 §6.1 the lab teaches: each link signed by the next with a hash that still
+ * resists collisions, every certificate within its validity at the given time and carrying no critical extension the lab does not process, every
+ * issuer a CA (basicConstraints cA, keyCertSign, pathLenConstraint), the leaf usable for TLS client authentication (extendedKeyUsage), ending at
+ * a trust anchor. Revocation (RFC 5280 §6.3) is not checked. Synchronous, because the token endpoint decides on it in the request:
+ * The X509ChainBuilder of @peculiar/x509 builds paths the same way (names, then key identifiers, then signatures) but awaits WebCrypto. */
 import type { CertificateView } from './certificate.js';
 import { certificatePublicKey } from './certificate.js';
 import { distinguishedNamesEqual } from './names.js';
@@ -68,12 +64,9 @@ function mayHaveIssued(issuer: CertificateView, child: CertificateView): boolean
   return child.authorityKeyIdentifier === undefined || issuer.subjectKeyIdentifier === undefined || child.authorityKeyIdentifier === issuer.subjectKeyIdentifier;
 }
 
-/**
- * Whether `issuer`'s key verifies the signature on `child`. The answer depends only on the signed
- * bytes, the signature and the issuer's key, so it is remembered per pair of views together with a
- * copy of those bytes (a view changed in place, as a learner tampering with a signature would, is
- * checked afresh): a client presenting one certificate on every request costs one signature check.
- */
+/** Whether `issuer`'s key verifies the signature on `child`. The answer depends only on the signed bytes, the signature and the issuer's key, so
+ * it is remembered per pair of views together with a copy of those bytes (a view changed in place, as a learner tampering with a signature would,
+ * is checked afresh): a client presenting one certificate on every request costs one signature check. */
 const signatureVerdicts = new WeakMap<CertificateView, WeakMap<CertificateView, { tbs: Uint8Array; signature: Uint8Array; key: Uint8Array; valid: boolean }>>();
 
 function signedBy(child: CertificateView, issuer: CertificateView): boolean {

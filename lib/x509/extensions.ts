@@ -1,8 +1,6 @@
-/**
- * Certificate extensions (RFC 5280 §4.2): Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE, extnValue }.
- * The values are read with @peculiar/x509's extension classes; the lab adds the RFC 5280 rules they
- * leave out (one instance per extension, SIZE (1..MAX), non-negative pathLenConstraint) with coded errors.
- */
+/** Certificate extensions (RFC 5280 §4.2): Extension ::= SEQUENCE { extnID, critical DEFAULT FALSE, extnValue }. The values are read with
+ * the extension classes of @peculiar/x509; the lab adds the RFC 5280 rules they leave out (one instance per extension, SIZE (1..MAX), non-negative
+ * pathLenConstraint) with coded errors. */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { Asn1Error } from '../asn1/errors.js';

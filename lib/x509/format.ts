@@ -1,7 +1,5 @@
-/**
- * The certificate view as text laid out like `openssl x509 -text -noout` (so the two can be read
- * side by side), and as plain JSON for programs and notebooks.
- */
+/** The certificate view as text laid out like `openssl x509 -text -noout` (so the two can be read side by side), and as plain JSON for programs
+ * and notebooks. */
 import { toBase64Url, toHex } from '../encoding/base64.js';
 import { describeKeyText, opensslHexDump } from '../keys/describe.js';
 import type { CertificateView } from './certificate.js';

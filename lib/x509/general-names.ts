@@ -1,8 +1,5 @@
-/**
- * GeneralName (RFC 5280 §4.2.1.6): the CHOICE behind subjectAltName, issuerAltName and the AKI's
- * authorityCertIssuer, read and written with @peculiar/x509's GeneralName. The context tag number
- * says which alternative it is.
- */
+/** GeneralName (RFC 5280 §4.2.1.6): the CHOICE behind subjectAltName, issuerAltName and the AKI's authorityCertIssuer, read and written with
+ * the GeneralName of @peculiar/x509. The context tag number says which alternative it is. */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { Asn1Error } from '../asn1/errors.js';

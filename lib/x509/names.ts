@@ -1,8 +1,6 @@
-/**
- * Distinguished names (RFC 5280 §4.1.2.4): the RFC 4514 string form, the `openssl -subj /CN=…` form,
- * comparison as RFC 4517 §4.2.15 distinguishedNameMatch does it, and the DER written through
- * @peculiar/x509's Name. The lab keeps the thin RFC 4514 layer: reverse RDN order, escaping, strict parsing.
- */
+/** Distinguished names (RFC 5280 §4.1.2.4): the RFC 4514 string form, the `openssl -subj /CN=…` form, comparison as RFC 4517 §4.2.15
+ * distinguishedNameMatch does it, and the DER written through @peculiar/x509's Name. The lab keeps the thin RFC 4514 layer: reverse RDN order,
+ * escaping, strict parsing. */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { Asn1Error } from '../asn1/errors.js';
@@ -91,10 +89,8 @@ function unescapeValue(raw: string, text: string, position: number): string {
   }
 }
 
-/**
- * Parses an RFC 4514 string ("CN=client,O=Example,C=JP") into ASN.1 order (C first). Spaces around
- * '=', ',' and '+' are tolerated so that OpenSSL's "CN = a, O = b" output reads back too.
- */
+/** Parses an RFC 4514 string ("CN=client,O=Example,C=JP") into ASN.1 order (C first). Spaces around '=', ',' and '+' are tolerated so that
+ * OpenSSL's "CN = a, O = b" output reads back too. */
 export function parseDistinguishedName(text: string): DistinguishedName {
   const rdns: DistinguishedName = [];
   if (text.trim() === '') return rdns;
@@ -128,10 +124,8 @@ export function parseDistinguishedName(text: string): DistinguishedName {
   return rdns.reverse();
 }
 
-/**
- * Parses the `openssl req -subj` form: "/C=JP/O=Example/CN=client", '+' joining the AVAs of a
- * multi-valued RDN, '\' escaping the next character. Written order is ASN.1 order.
- */
+/** Parses the `openssl req -subj` form: "/C=JP/O=Example/CN=client", '+' joining the AVAs of a multi-valued RDN, '\' escaping the next character.
+ * Written order is ASN.1 order. */
 export function parseOpensslSubject(text: string): DistinguishedName {
   // The OpenSSL form starts with '/'.
   if (!text.startsWith('/')) throw new CodedError('ERR_DN_SYNTAX', `'${text}' does not start with '/' (expected the /CN=… form)`);

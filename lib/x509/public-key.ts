@@ -67,11 +67,9 @@ export interface SignedData {
   signatureValue: Uint8Array;
 }
 
-/**
- * True when `signatureValue` is a signature over the TBSCertificate bytes by `issuerKey`, checked
- * synchronously with node:crypto (ECDSA signatures are DER Ecdsa-Sig-Value, RFC 3279 §2.2.3, Node's
- * default). Algorithms with parameters (RSASSA-PSS) are checked by OpenSSL through X509Certificate.
- */
+/** True when `signatureValue` is a signature over the TBSCertificate bytes by `issuerKey`, checked synchronously with node:crypto (ECDSA
+ * signatures are DER Ecdsa-Sig-Value, RFC 3279 §2.2.3, Node's default). Algorithms with parameters (RSASSA-PSS) are checked by OpenSSL through
+ * X509Certificate. */
 export function verifyCertificateSignature(certificate: SignedData, issuerKey: KeyObject): boolean {
   try {
     const algorithm = Object.hasOwn(signatureAlgorithms, certificate.signatureAlgorithmOid) ? signatureAlgorithms[certificate.signatureAlgorithmOid] : undefined;

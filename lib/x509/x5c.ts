@@ -1,8 +1,5 @@
-/**
- * The JWK `x5c` member (RFC 7517 §4.7): standard Base64 (not Base64URL) DER certificates, the first
- * one holding the JWK's key, each further one certifying the one before. This is what a client
- * registers for self_signed_tls_client_auth (RFC 8705 §2.2).
- */
+/** The JWK `x5c` member (RFC 7517 §4.7): standard Base64 (not Base64URL) DER certificates, the first one holding the JWK's key, each further one
+ * certifying the one before. This is what a client registers for self_signed_tls_client_auth (RFC 8705 §2.2). */
 import { fromBase64, toBase64 } from '../encoding/base64.js';
 import { CodedError } from '../errors.js';
 import { certificatePublicKey, readCertificate, type CertificateView } from './certificate.js';
@@ -31,10 +28,8 @@ function recoded<T>(code: string, message: string, run: () => T): T {
   }
 }
 
-/**
- * A copy of `jwk` with `x5c` set from the certificates (leaf first), like the deck's sed pipeline
- * that pastes the PEM body into the JWK. Refuses a leaf whose key is not the JWK's key.
- */
+/** A copy of `jwk` with `x5c` set from the certificates (leaf first), like the deck's sed pipeline that pastes the PEM body into the JWK. Refuses
+ * a leaf whose key is not the JWK's key. */
 export function jwkWithX5c(jwk: Jwk, certificates: readonly (string | Uint8Array | CertificateView)[]): Jwk {
   const views = certificates.map(toView);
   const [leaf] = views;
