@@ -66,7 +66,7 @@ function viewFromTree(root: Asn1Node, der: Uint8Array): CertificateView {
   // RFC 5280 §4.1.2.1: version [0] EXPLICIT Version DEFAULT v1, v1(0) v2(1) v3(2).
   const version = explicitVersion === undefined ? 1 : Number(explicitVersion.value?.kind === 'integer' ? explicitVersion.value.decimal : NaN) + 1;
   if (![1, 2, 3].includes(version) || (first?.tagClass === 'context' && !first.constructed)) malformed('not v1, v2 or v3', first, 'version');
-  const [, innerAlgorithm, issuerNode, , subjectNode, , ...optional] = fields;
+  const [, innerAlgorithm, issuerNode, , subjectNode, spkiNode, ...optional] = fields;
   const algorithm = outerAlgorithm?.children[0]?.value;
   // RFC 5280 §4.1.1.2: signatureAlgorithm MUST be the same as the signature field of the TBSCertificate.
   if (outerAlgorithm && innerAlgorithm && Buffer.compare(encodedBytes(outerAlgorithm), encodedBytes(innerAlgorithm)) !== 0) {
@@ -86,12 +86,13 @@ function viewFromTree(root: Asn1Node, der: Uint8Array): CertificateView {
   let certificate: x509.X509Certificate;
   try {
     certificate = new x509.X509Certificate(der);
-    void [certificate.notBefore, certificate.notAfter, certificate.publicKey];
+    void [certificate.notBefore, certificate.notAfter];
   } catch (error) {
     return malformed(`not an RFC 5280 certificate (@peculiar/x509: ${(error as Error).message})`, root, 'Certificate');
   }
-  if (algorithm?.kind !== 'oid' || !issuerNode || !subjectNode) return malformed('no algorithm, issuer or subject', tbs, 'tbsCertificate');
-  const spki = new Uint8Array(certificate.publicKey.rawData);
+  if (algorithm?.kind !== 'oid' || !issuerNode || !subjectNode || !spkiNode) return malformed('no algorithm, issuer, subject or key', tbs, 'tbsCertificate');
+  // The SubjectPublicKeyInfo as written (@peculiar/x509's PublicKey would serialize it again).
+  const spki = new Uint8Array(encodedBytes(spkiNode));
   let keyObject: KeyObject | undefined;
   let publicKey: PublicKeyInfo;
   try {
