@@ -1,47 +1,29 @@
-/**
- * The DER/BER reader: asn1js's `fromBER` parses the bytes, and the lab turns its blocks into a tree
- * whose offsets, header lengths and content lengths are the numbers `openssl asn1parse` prints. asn1js
- * reads BER and reports failure as offset -1 plus a string; the lab adds the DER rules of X.690 §10
- * and turns every failure into an Asn1Error with a stable code and the offset at fault.
- */
+/** The DER/BER reader: asn1js's `fromBER` parses the bytes, and the lab turns its blocks into a tree whose offsets, header lengths and content
+ * lengths are the numbers `openssl asn1parse` prints. asn1js reads BER and reports failure as offset -1 plus a string; the lab adds the DER rules
+ * of X.690 §10 and turns every failure into an Asn1Error with a stable code and the offset at fault. */
 import * as asn1js from 'asn1js';
 import { Asn1Error } from './errors.js';
 import type { Asn1Node, DecodeOptions, TagClass } from './types.js';
 import { alwaysConstructed, alwaysPrimitive, UniversalTag, universalTypeName } from './universal-types.js';
-import { decodeUniversalValue, printableText } from './values.js';
-import { toHex } from '../encoding/base64.js';
+import { bytesValue, decodeUniversalValue } from './values.js';
 
+const { OCTET_STRING, BIT_STRING, INTEGER, BOOLEAN, OBJECT_IDENTIFIER, SEQUENCE, SET } = UniversalTag;
 const TAG_CLASSES: readonly TagClass[] = ['universal', 'application', 'context', 'private'];
 const DEFAULT_MAX_DEPTH = 64;
 
-interface Settings {
-  der: boolean;
-  maxDepth: number;
-  encapsulation: boolean;
-}
+interface Settings { der: boolean; maxDepth: number; encapsulation: boolean }
 
-/** The identifier and length octets of one element (X.690 §8.1.2, §8.1.3). */
-export interface Asn1Header {
-  tagClass: TagClass;
-  tagNumber: number;
-  constructed: boolean;
-  headerLength: number;
-  /** Content length, or undefined for the BER indefinite form. */
-  length: number | undefined;
-}
+/** The identifier and length octets of one element (X.690 §8.1.2, §8.1.3); `length` is undefined for the BER indefinite form. */
+export interface Asn1Header { tagClass: TagClass; tagNumber: number; constructed: boolean; headerLength: number; length: number | undefined }
 
 export function asn1TypeName(tagClass: TagClass, tagNumber: number): string {
-  if (tagClass === 'universal') return universalTypeName(tagNumber);
-  if (tagClass === 'context') return `[${tagNumber}]`;
-  return `[${tagClass.toUpperCase()} ${tagNumber}]`;
+  return tagClass === 'universal' ? universalTypeName(tagNumber) : tagClass === 'context' ? `[${tagNumber}]` : `[${tagClass.toUpperCase()} ${tagNumber}]`;
 }
 
 /** Reads the header of the element at `offset` with the DER rules asn1js does not apply; `end` is where the enclosing contents stop. */
 export function readHeader(bytes: Uint8Array, offset: number, end: number, der = true): Asn1Header {
   let pos = offset;
-  const fail = (code: string, message: string, spec: string): never => {
-    throw new Asn1Error(code, message, offset, spec);
-  };
+  const fail = (code: string, message: string, spec: string): never => { throw new Asn1Error(code, message, offset, spec); };
   if (pos >= end) fail('ERR_ASN1_TRUNCATED', 'expected an identifier octet, found the end of the input', 'X.690 §8.1.2');
   const first = bytes[pos++] ?? 0;
   const constructed = (first & 0x20) !== 0;
@@ -93,9 +75,7 @@ function checkedHeader(bytes: Uint8Array, offset: number, end: number, depth: nu
   // Nesting is bounded so hostile input cannot exhaust the stack.
   if (depth > settings.maxDepth) throw new Asn1Error('ERR_ASN1_TOO_DEEP', `nesting deeper than ${settings.maxDepth} levels`, offset);
   const header = readHeader(bytes, offset, end, settings.der);
-  const fail = (code: string, message: string, spec: string): never => {
-    throw new Asn1Error(code, message, offset, spec);
-  };
+  const fail = (code: string, message: string, spec: string): never => { throw new Asn1Error(code, message, offset, spec); };
   if (header.tagClass === 'universal') {
     // X.690 §8.1.5: 00 00 only ends an indefinite-length encoding.
     if (header.tagNumber === 0) fail('ERR_ASN1_UNEXPECTED_EOC', 'end-of-contents octets where an element was expected', 'X.690 §8.1.5');
@@ -111,10 +91,8 @@ function checkedHeader(bytes: Uint8Array, offset: number, end: number, depth: nu
   return header;
 }
 
-/**
- * Runs when asn1js refused the input: walks the same bytes with the lab's rules to name the fault and
- * its offset. Returns the end of the element when the lab finds nothing wrong there.
- */
+/** Runs when asn1js refused the input: walks the same bytes with the lab's rules to name the fault and its offset. Returns the end of the element
+ * when the lab finds nothing wrong there. */
 function locateFault(bytes: Uint8Array, offset: number, end: number, depth: number, settings: Settings): number {
   const header = checkedHeader(bytes, offset, end, depth, settings);
   let pos = offset + header.headerLength;
@@ -151,19 +129,10 @@ function toNode(block: asn1js.AsnType, bytes: Uint8Array, depth: number, setting
   const start = offset + header.headerLength;
   // asn1js counts the end-of-contents octets in the block; the lab's length (like openssl's) does not.
   const length = header.length ?? view.length - header.headerLength - 2;
+  const { headerLength, tagClass, tagNumber, constructed } = header;
   const node: Asn1Node = {
-    offset,
-    depth,
-    headerLength: header.headerLength,
-    length,
-    indefiniteLength: header.length === undefined,
-    tagClass: header.tagClass,
-    tagNumber: header.tagNumber,
-    constructed: header.constructed,
-    type: asn1TypeName(header.tagClass, header.tagNumber),
-    encapsulates: false,
-    contents: bytes.subarray(start, start + length),
-    children: [],
+    offset, depth, headerLength, length, indefiniteLength: header.length === undefined, tagClass, tagNumber, constructed,
+    type: asn1TypeName(tagClass, tagNumber), encapsulates: false, contents: bytes.subarray(start, start + length), children: [],
   };
   if (header.constructed) {
     const children: unknown = (block.valueBlock as { value?: unknown }).value ?? [];
@@ -172,17 +141,14 @@ function toNode(block: asn1js.AsnType, bytes: Uint8Array, depth: number, setting
   } else if (header.tagClass === 'universal') {
     const value = decodeUniversalValue(header.tagNumber, node.contents, offset, settings.der);
     if (value) node.value = value;
-    const wraps = header.tagNumber === UniversalTag.OCTET_STRING || (header.tagNumber === UniversalTag.BIT_STRING && node.contents[0] === 0);
+    const wraps = header.tagNumber === OCTET_STRING || (header.tagNumber === BIT_STRING && node.contents[0] === 0);
     if (settings.encapsulation && wraps) {
-      const inner = encapsulated(bytes, header.tagNumber === UniversalTag.BIT_STRING ? start + 1 : start, start + length, depth + 1, header.tagNumber, settings);
-      if (inner) {
-        node.children = [inner];
-        node.encapsulates = true;
-      }
+      const inner = encapsulated(bytes, header.tagNumber === BIT_STRING ? start + 1 : start, start + length, depth + 1, header.tagNumber, settings);
+      node.children = inner ? [inner] : [];
+      node.encapsulates = inner !== undefined;
     }
   } else if (node.contents.length > 0) {
-    const text = printableText(node.contents);
-    node.value = text === undefined ? { kind: 'bytes', hex: toHex(node.contents) } : { kind: 'bytes', hex: toHex(node.contents), text };
+    node.value = bytesValue(node.contents);
   }
   return node;
 }
@@ -211,20 +177,15 @@ function encapsulated(bytes: Uint8Array, start: number, end: number, depth: numb
     if (error instanceof Asn1Error) return undefined;
     throw error;
   }
-  if (inner.tagClass !== 'universal') return undefined;
-  if (inner.tagNumber === UniversalTag.SEQUENCE || inner.tagNumber === UniversalTag.SET) return inner;
   // A BIT STRING payload (public key, signature) is a SEQUENCE; OCTET STRINGs in extensions may hold primitives too.
-  const primitivePayloads: readonly number[] = [UniversalTag.OCTET_STRING, UniversalTag.BIT_STRING, UniversalTag.INTEGER, UniversalTag.BOOLEAN, UniversalTag.OBJECT_IDENTIFIER];
-  return tagNumber === UniversalTag.OCTET_STRING && primitivePayloads.includes(inner.tagNumber) && inner.length > 0 ? inner : undefined;
+  if (inner.tagClass !== 'universal') return undefined;
+  if (inner.tagNumber === SEQUENCE || inner.tagNumber === SET) return inner;
+  return tagNumber === OCTET_STRING && ([OCTET_STRING, BIT_STRING, INTEGER, BOOLEAN, OBJECT_IDENTIFIER] as number[]).includes(inner.tagNumber) && inner.length > 0 ? inner : undefined;
 }
 
 /** Decodes one DER (or, with mode 'ber', BER) element that must span the whole input. */
 export function decodeAsn1(bytes: Uint8Array, options: DecodeOptions = {}): Asn1Node {
-  const settings: Settings = {
-    der: (options.mode ?? 'der') === 'der',
-    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
-    encapsulation: options.encapsulation ?? true,
-  };
+  const settings: Settings = { der: (options.mode ?? 'der') === 'der', maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH, encapsulation: options.encapsulation ?? true };
   if (bytes.length === 0) throw new Asn1Error('ERR_ASN1_EMPTY', 'no bytes to decode', 0);
   const block = parseWithAsn1js(bytes, 0, bytes.length, settings.maxDepth);
   if (typeof block === 'string') {
@@ -238,6 +199,9 @@ export function decodeAsn1(bytes: Uint8Array, options: DecodeOptions = {}): Asn1
   if (used !== bytes.length) throw new Asn1Error('ERR_ASN1_TRAILING_DATA', `${bytes.length - used} bytes follow the outermost element`, used);
   return root;
 }
+
+/** Whether `node` is the UNIVERSAL type `tagNumber`. */
+export const isUniversal = (node: Asn1Node | undefined, tagNumber: number): node is Asn1Node => node?.tagClass === 'universal' && node.tagNumber === tagNumber;
 
 /** Visits every node depth-first, parents before children (the order of `openssl asn1parse`). */
 export function walkAsn1(node: Asn1Node, visit: (node: Asn1Node) => void): void {

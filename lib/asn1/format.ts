@@ -1,56 +1,31 @@
 /** Renders an ASN.1 tree for people (aligned text) and for programs (plain JSON). */
-import type { Asn1Node, Asn1Value, TagClass } from './types.js';
+import type { Asn1Node, Asn1Value } from './types.js';
 import { walkAsn1 } from './decode.js';
 import { describeValue } from './values.js';
 
-export interface Asn1NodeJson {
-  offset: number;
-  depth: number;
-  headerLength: number;
-  length: number;
-  tagClass: TagClass;
-  tagNumber: number;
-  constructed: boolean;
-  type: string;
-  /** The value as the text dump shows it, or null when the element has none (SEQUENCE, NULL …). */
-  value: string | null;
-  /** The decoded value with its parts (hex and decimal, OID and name …), or null. */
-  decoded: Asn1Value | null;
+type Plain = 'offset' | 'depth' | 'headerLength' | 'length' | 'tagClass' | 'tagNumber' | 'constructed' | 'type' | 'indefiniteLength' | 'encapsulates';
+export interface Asn1NodeJson extends Pick<Asn1Node, Plain> {
+  /** The value as the text dump shows it, or null when the element has none (SEQUENCE, NULL …). */ value: string | null;
+  /** The decoded value with its parts (hex and decimal, OID and name …), or null. */ decoded: Asn1Value | null;
   name: string | null;
-  indefiniteLength: boolean;
-  encapsulates: boolean;
   children: Asn1NodeJson[];
 }
 
 export function asn1ToJson(node: Asn1Node): Asn1NodeJson {
-  const value = describeValue(node.value);
+  const { offset, depth, headerLength, length, tagClass, tagNumber, constructed, type, indefiniteLength, encapsulates } = node;
+  const value = node.value && node.value.kind !== 'null' ? describeValue(node.value) : null;
   return {
-    offset: node.offset,
-    depth: node.depth,
-    headerLength: node.headerLength,
-    length: node.length,
-    tagClass: node.tagClass,
-    tagNumber: node.tagNumber,
-    constructed: node.constructed,
-    type: node.type,
-    value: node.value && node.value.kind !== 'null' ? value : null,
-    decoded: node.value ?? null,
-    name: node.name ?? null,
-    indefiniteLength: node.indefiniteLength,
-    encapsulates: node.encapsulates,
-    children: node.children.map(asn1ToJson),
+    offset, depth, headerLength, length, tagClass, tagNumber, constructed, type, value, decoded: node.value ?? null, name: node.name ?? null,
+    indefiniteLength, encapsulates, children: node.children.map(asn1ToJson),
   };
 }
 
 export interface FormatAsn1Options {
-  /** Longest value shown before it is cut with "…" (default 48 characters). */
-  maxValueLength?: number;
+  /** Longest value shown before it is cut with "…" (default 48 characters). */ maxValueLength?: number;
 }
 
-/**
- * One line per node: the "offset:d= hl= l=" prefix of `openssl asn1parse -i`, then the type indented
- * by depth, the value and the field name. Encapsulated DER is marked with "└ encapsulates".
- */
+/** One line per node: the "offset:d= hl= l=" prefix of `openssl asn1parse -i`, then the type indented by depth, the value and the field name.
+ * Encapsulated DER is marked with "└ encapsulates". */
 export function formatAsn1Text(root: Asn1Node, options: FormatAsn1Options = {}): string {
   const max = options.maxValueLength ?? 48;
   const rows: { prefix: string; type: string; value: string; name: string }[] = [];

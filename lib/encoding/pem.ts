@@ -1,24 +1,20 @@
-/**
- * PEM, the textual encoding of RFC 7468: "-----BEGIN label-----", the Base64 of the DER bytes in
- * lines of 64 characters, "-----END label-----".
- */
-import { fromBase64, toBase64 } from './base64.js';
+/** PEM, the textual encoding of RFC 7468: "-----BEGIN label-----", the Base64 of the DER bytes in lines of 64 characters, "-----END label-----".
+ * Written by @peculiar/x509's PemConverter; read by the lab, which names each RFC 7468 rule a damaged block breaks. */
+import 'reflect-metadata';
+import { PemConverter } from '@peculiar/x509';
+import { fromBase64 } from './base64.js';
 import { EncodingError } from './errors.js';
 
 export interface PemBlock {
-  /** The label, e.g. "CERTIFICATE", "PRIVATE KEY", "PUBLIC KEY" (RFC 7468 §4 and later sections). */
-  label: string;
+  /** The label, e.g. "CERTIFICATE", "PRIVATE KEY", "PUBLIC KEY" (RFC 7468 §4 and later sections). */ label: string;
   der: Uint8Array;
 }
 
 /** Encodes DER bytes as PEM with the given label, 64 characters a line (RFC 7468 §2, the strict form). */
 export function encodePem(label: string, der: Uint8Array): string {
   // RFC 7468 §3: a label is printable ASCII without '-' at either end.
-  if (!/^(?:[!-,.-~](?:[- ]?[!-,.-~])*)?$/.test(label)) {
-    throw new TypeError(`not a PEM label: '${label}'`);
-  }
-  const body = toBase64(der).replace(/.{64}/g, '$&\n').replace(/\n$/, '');
-  return `-----BEGIN ${label}-----\n${body}${body ? '\n' : ''}-----END ${label}-----\n`;
+  if (!/^(?:[!-,.-~](?:[- ]?[!-,.-~])*)?$/.test(label)) throw new TypeError(`not a PEM label: '${label}'`);
+  return `${PemConverter.encode(der, label)}\n`;
 }
 
 const BEGIN = /-----BEGIN ([^\r\n]*?)-----/g;
@@ -33,9 +29,7 @@ export function decodePemAll(text: string): PemBlock[] {
     const endMarker = `-----END ${label}-----`;
     const end = text.indexOf('-----END ', start);
     // RFC 7468 §2: each BEGIN line is matched by an END line.
-    if (end < 0) {
-      throw new EncodingError('ERR_PEM_TRUNCATED', `PEM block '${label}' has no END line`, 'RFC 7468 §2');
-    }
+    if (end < 0) throw new EncodingError('ERR_PEM_TRUNCATED', `PEM block '${label}' has no END line`, 'RFC 7468 §2');
     // RFC 7468 §2: the END label is the BEGIN label.
     if (!text.startsWith(endMarker, end)) {
       const found = /-----END ([^\r\n]*?)-----/.exec(text.slice(end))?.[1] ?? '?';

@@ -1,234 +1,129 @@
-/**
- * Making certificates the way `openssl req -x509` and `openssl x509 -req -CA` do, byte by byte with
- * the lab's DER writer (RFC 5280 §4.1), signed with node:crypto. The result is read back with
- * readCertificate, so the caller gets the same view as for any other certificate.
- */
-import { createHash, createPublicKey, randomBytes, sign, type KeyObject } from 'node:crypto';
-import {
-  derBitString, derBoolean, derContext, derInteger, derNull, derOctetString, derOid, derSequence, derTime,
-} from '../asn1/encode.js';
+/** Making certificates the way `openssl req -x509` and `openssl x509 -req -CA` do, with @peculiar/x509's X509CertificateGenerator signing through
+ * WebCrypto. The extensions are the ones OpenSSL writes (v3_ca for self-signed: SKI, AKI keyid, basicConstraints critical CA:TRUE). */
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { createHash, createPublicKey, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
 import { decodeAsn1 } from '../asn1/decode.js';
 import { encodePem } from '../encoding/pem.js';
 import { readCertificate, type CertificateView } from '../x509/certificate.js';
-import { encodeGeneralNames, type SanInput } from '../x509/general-names.js';
-import { encodeName, parseSubjectText, type DistinguishedName } from '../x509/names.js';
+import { generalNamesJson, type SanInput } from '../x509/general-names.js';
+import { encodeName, parseSubjectText } from '../x509/names.js';
 import { KeyError } from './errors.js';
 import { generateKeyPair, keyPairFromPrivateKey, type GeneratedKeyPair } from './generate.js';
 import { readPrivateKey, readPublicKey } from './read.js';
 
 export type { SanInput };
+export interface IssuedCertificate { pem: string; der: Uint8Array; view: CertificateView }
+export interface CertificateAuthority { certificatePem: string; der: Uint8Array; key: GeneratedKeyPair; view: CertificateView }
 
-export interface IssuedCertificate {
-  pem: string;
-  der: Uint8Array;
-  view: CertificateView;
-}
-
-export interface CertificateAuthority {
-  certificatePem: string;
-  der: Uint8Array;
-  key: GeneratedKeyPair;
-  view: CertificateView;
-}
-
+type Generate = Parameters<typeof x509.X509CertificateGenerator.create>;
+const crypto = webcrypto as unknown as NonNullable<Generate[1]>;
 const DAY_MS = 86_400_000;
+const CURVES: Readonly<Record<string, [string, string]>> = { prime256v1: ['P-256', 'SHA-256'], secp384r1: ['P-384', 'SHA-384'], secp521r1: ['P-521', 'SHA-512'] };
 
-/** Signature algorithm for a signing key: the OID, its parameters, and the digest for node:crypto. */
-function signatureAlgorithmFor(key: KeyObject): { algorithm: Uint8Array; digest: string | null } {
-  switch (key.asymmetricKeyType) {
-    case 'ec': {
-      const curve = key.asymmetricKeyDetails?.namedCurve;
-      // RFC 5758 §3.2: ecdsa-with-SHA* has no parameters; the digest follows the curve size, as JOSE does.
-      if (curve === 'secp384r1' || curve === 'P-384') return { algorithm: derSequence(derOid('1.2.840.10045.4.3.3')), digest: 'sha384' };
-      if (curve === 'secp521r1' || curve === 'P-521') return { algorithm: derSequence(derOid('1.2.840.10045.4.3.4')), digest: 'sha512' };
-      return { algorithm: derSequence(derOid('1.2.840.10045.4.3.2')), digest: 'sha256' };
-    }
-    case 'rsa':
-      // RFC 4055 §5: sha256WithRSAEncryption parameters are NULL.
-      return { algorithm: derSequence(derOid('1.2.840.113549.1.1.11'), derNull()), digest: 'sha256' };
-    case 'ed25519':
-      // RFC 8410 §3: Ed25519 has no parameters and no separate digest.
-      return { algorithm: derSequence(derOid('1.3.101.112')), digest: null };
-    default:
-      throw new KeyError('ERR_KEY_ALGORITHM', `cannot sign certificates with a ${key.asymmetricKeyType ?? 'secret'} key`);
-  }
+/** The WebCrypto signing key and algorithm for a private key: ECDSA with the curve's hash (as JOSE pairs them), RSA with SHA-256, Ed25519. */
+async function signerFor(key: KeyObject): Promise<Pick<Extract<Generate[0], { signingKey: unknown }>, 'signingKey' | 'signingAlgorithm'>> {
+  const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
+  const algorithm = key.asymmetricKeyType === 'ec' && curve ? { name: 'ECDSA', namedCurve: curve[0], hash: curve[1] }
+    : key.asymmetricKeyType === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : key.asymmetricKeyType === 'ed25519' ? { name: 'Ed25519' } : undefined;
+  if (!algorithm) throw new KeyError('ERR_KEY_ALGORITHM', `cannot sign certificates with a ${key.asymmetricKeyType ?? 'secret'} key`);
+  const signingKey = await crypto.subtle.importKey('pkcs8', key.export({ type: 'pkcs8', format: 'der' }), algorithm, false, ['sign']);
+  return { signingKey: signingKey as never, signingAlgorithm: algorithm };
 }
 
 /** RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING value, as OpenSSL computes it. */
 export function keyIdentifier(spkiDer: Uint8Array): Uint8Array {
-  const spki = decodeAsn1(spkiDer, { encapsulation: false });
-  const bits = spki.children[1];
+  const bits = decodeAsn1(spkiDer, { encapsulation: false }).children[1];
   return new Uint8Array(createHash('sha1').update(bits ? bits.contents.subarray(1) : spkiDer).digest());
 }
 
-/** Random positive serial of 20 octets at most (RFC 5280 §4.1.2.2), like OpenSSL's 159-bit serials. */
-function randomSerial(): string {
-  const bytes = randomBytes(20);
-  bytes[0] = ((bytes[0] ?? 0) & 0x7f) | 0x01;
-  return bytes.toString('hex');
-}
+const spkiOf = (key: KeyObject): Uint8Array => new Uint8Array(key.export({ type: 'spki', format: 'der' }));
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+const keyUsage = (isCA: boolean, key: KeyObject): x509.KeyUsageFlags => isCA ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign
+  // RSA end-entity keys may also encipher keys (TLS RSA key exchange); EC and EdDSA keys only sign.
+  : key.asymmetricKeyType === 'rsa' ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment : x509.KeyUsageFlags.digitalSignature;
+const subjectAltName = (san: readonly SanInput[]): x509.Extension[] => (san.length === 0 ? [] : [new x509.SubjectAlternativeNameExtension(generalNamesJson(san))]);
 
-function extension(oid: string, critical: boolean, value: Uint8Array): Uint8Array {
-  // RFC 5280 §4.1: critical is DEFAULT FALSE, so DER leaves it out when false (X.690 §11.5).
-  return critical ? derSequence(derOid(oid), derBoolean(true), derOctetString(value)) : derSequence(derOid(oid), derOctetString(value));
-}
+interface Options { serialNumber?: string; issuer: Uint8Array; subject: Uint8Array; days?: number; notBefore?: Date; subjectPublicKey: KeyObject; signingKey: KeyObject; extensions: x509.Extension[] }
 
-function keyUsageBits(usages: readonly number[]): Uint8Array {
-  // RFC 5280 §4.2.1.3 with DER's trailing-zero rule (X.690 §11.2.2): drop unused trailing bits.
-  const highest = Math.max(...usages);
-  const octets = new Uint8Array(Math.floor(highest / 8) + 1);
-  for (const bit of usages) octets[bit >> 3] = (octets[bit >> 3] ?? 0) | (0x80 >> (bit & 7));
-  const unused = 7 - (highest % 8);
-  return derBitString(octets, unused);
-}
-
-const EKU_OIDS = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' } as const;
-
-interface TbsOptions {
-  serialNumber: string;
-  issuer: DistinguishedName;
-  subject: DistinguishedName;
-  notBefore: Date;
-  notAfter: Date;
-  subjectPublicKey: KeyObject;
-  signingKey: KeyObject;
-  extensions: Uint8Array[];
-}
-
-function buildCertificate(options: TbsOptions): IssuedCertificate {
-  const { algorithm, digest } = signatureAlgorithmFor(options.signingKey);
-  const spki = new Uint8Array(options.subjectPublicKey.export({ type: 'spki', format: 'der' }));
+async function makeCertificate(options: Options): Promise<IssuedCertificate> {
+  const serialNumber = options.serialNumber ?? randomSerial();
   // RFC 5280 §4.1.2.2: the serial is a positive integer of at most 20 octets.
-  if (!/^[0-9a-fA-F]{1,40}$/.test(options.serialNumber) || /^0*$/.test(options.serialNumber)) {
-    throw new KeyError('ERR_CERTIFICATE_SERIAL', `serial '${options.serialNumber}' is not a positive hex number of at most 20 octets`, 'RFC 5280 §4.1.2.2');
+  if (!/^[0-9a-fA-F]{1,40}$/.test(serialNumber) || /^0*$/.test(serialNumber)) {
+    throw new KeyError('ERR_CERTIFICATE_SERIAL', `serial '${serialNumber}' is not a positive hex number of at most 20 octets`, 'RFC 5280 §4.1.2.2');
   }
+  const days = options.days ?? 30;
   // RFC 5280 §4.1.2.5: notAfter comes after notBefore.
-  if (options.notAfter.getTime() <= options.notBefore.getTime()) throw new KeyError('ERR_CERTIFICATE_VALIDITY', 'notAfter must be later than notBefore', 'RFC 5280 §4.1.2.5');
-  const tbs = derSequence(
-    derContext(0, derInteger(2), true), // version v3 (RFC 5280 §4.1.2.1)
-    derInteger(options.serialNumber),
-    algorithm,
-    encodeName(options.issuer),
-    derSequence(derTime(options.notBefore), derTime(options.notAfter)),
-    encodeName(options.subject),
-    spki,
-    derContext(3, derSequence(...options.extensions), true),
-  );
-  const signature = new Uint8Array(sign(digest, tbs, options.signingKey));
-  const der = derSequence(tbs, algorithm, derBitString(signature));
+  if (!Number.isFinite(days) || days <= 0) throw new KeyError('ERR_CERTIFICATE_VALIDITY', `days must be a positive number, not ${days}`, 'RFC 5280 §4.1.2.5');
+  // Whole seconds: UTCTime and DER GeneralizedTime carry no fraction here.
+  const notBefore = new Date(Math.floor((options.notBefore ?? new Date()).getTime() / 1000) * 1000);
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: serialNumber.length % 2 ? `0${serialNumber}` : serialNumber, issuer: new x509.Name(options.issuer), subject: new x509.Name(options.subject),
+    notBefore, notAfter: new Date(notBefore.getTime() + days * DAY_MS), publicKey: spkiOf(options.subjectPublicKey), ...(await signerFor(options.signingKey)), extensions: options.extensions,
+  }, crypto);
+  const der = new Uint8Array(certificate.rawData);
   return { der, pem: encodePem('CERTIFICATE', der), view: readCertificate(der) };
 }
 
-function privateKeyOf(key: GeneratedKeyPair | string): KeyObject {
-  return typeof key === 'string' ? readPrivateKey(key) : key.privateKey;
-}
+/** Random positive serial of 20 octets at most (RFC 5280 §4.1.2.2), like OpenSSL's 159-bit serials: top bit clear, never zero. */
+const randomSerial = (): string => `${(((randomBytes(1)[0] ?? 0) & 0x7f) | 0x01).toString(16).padStart(2, '0')}${randomBytes(19).toString('hex')}`;
 
-function publicKeyOf(key: GeneratedKeyPair | string): KeyObject {
-  if (typeof key !== 'string') return key.publicKey;
-  const publicKey = readPublicKey(key);
-  return publicKey.type === 'private' ? createPublicKey(publicKey) : publicKey;
-}
+const privateKeyOf = (key: GeneratedKeyPair | string): KeyObject => (typeof key === 'string' ? readPrivateKey(key) : key.privateKey);
+const publicKeyOf = (key: GeneratedKeyPair | string): KeyObject => {
+  const read = typeof key === 'string' ? readPublicKey(key) : key.publicKey;
+  return read.type === 'private' ? createPublicKey(read) : read;
+};
+const keyIds = (spki: Uint8Array, issuerKeyId: string | undefined): x509.Extension[] => [
+  new x509.SubjectKeyIdentifierExtension(hex(keyIdentifier(spki))),
+  // RFC 5280 §4.2.1.1: the AKI carries the issuer's SKI so that paths can be built.
+  ...(issuerKeyId === undefined ? [] : [new x509.AuthorityKeyIdentifierExtension(issuerKeyId)]),
+];
 
-function validity(days: number | undefined, notBefore: Date | undefined): { notBefore: Date; notAfter: Date } {
-  const count = days ?? 30;
-  if (!Number.isFinite(count) || count <= 0) throw new KeyError('ERR_CERTIFICATE_VALIDITY', `days must be a positive number, not ${count}`, 'RFC 5280 §4.1.2.5');
-  // Whole seconds: UTCTime and DER GeneralizedTime carry no fraction here.
-  const start = new Date(Math.floor((notBefore ?? new Date()).getTime() / 1000) * 1000);
-  return { notBefore: start, notAfter: new Date(start.getTime() + count * DAY_MS) };
-}
-
-/**
- * A self-signed certificate like `openssl req -x509 -key K -subj S`: 30 days by default, SKI, AKI
- * (keyid), basicConstraints critical CA:TRUE (OpenSSL's v3_ca section), plus a SAN when given.
- */
+/** A self-signed certificate like `openssl req -x509 -key K -subj S`: 30 days by default, SKI, AKI (keyid), basicConstraints critical CA:TRUE
+ * (OpenSSL's v3_ca section), plus a SAN when given. */
 export async function createSelfSignedCertificate(options: {
-  key: GeneratedKeyPair | string;
-  subject: string;
-  days?: number;
-  notBefore?: Date;
-  san?: SanInput[];
-  serialNumber?: string;
+  key: GeneratedKeyPair | string; subject: string; days?: number; notBefore?: Date; san?: SanInput[]; serialNumber?: string;
 }): Promise<IssuedCertificate> {
   const privateKey = privateKeyOf(options.key);
   const publicKey = createPublicKey(privateKey);
-  const subject = parseSubjectText(options.subject);
-  const ski = keyIdentifier(new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })));
-  const extensions = [
-    extension('2.5.29.14', false, derOctetString(ski)),
-    extension('2.5.29.35', false, derSequence(derContext(0, ski, false))),
-    extension('2.5.29.19', true, derSequence(derBoolean(true))),
-  ];
-  if (options.san && options.san.length > 0) extensions.push(extension('2.5.29.17', false, encodeGeneralNames(options.san)));
-  return buildCertificate({
-    serialNumber: options.serialNumber ?? randomSerial(),
-    issuer: subject,
-    subject,
-    ...validity(options.days, options.notBefore),
-    subjectPublicKey: publicKey,
-    signingKey: privateKey,
-    extensions,
-  });
+  const subject = encodeName(parseSubjectText(options.subject));
+  const spki = spkiOf(publicKey);
+  const extensions = [...keyIds(spki, hex(keyIdentifier(spki))), new x509.BasicConstraintsExtension(true, undefined, true), ...subjectAltName(options.san ?? [])];
+  return makeCertificate({ ...options, issuer: subject, subject, subjectPublicKey: publicKey, signingKey: privateKey, extensions });
 }
 
 /** A small root CA: self-signed, CA:TRUE critical (with pathLenConstraint when given), keyCertSign and cRLSign. */
 export async function createCertificateAuthority(options: { subject?: string; key?: GeneratedKeyPair; days?: number; notBefore?: Date; pathLength?: number } = {}): Promise<CertificateAuthority> {
   const key = options.key ?? (await generateKeyPair({ alg: 'EC', curve: 'P-256' }));
-  const subject = parseSubjectText(options.subject ?? '/CN=client-auth-lab CA');
-  const ski = keyIdentifier(new Uint8Array(key.publicKey.export({ type: 'spki', format: 'der' })));
-  const basic = options.pathLength === undefined ? derSequence(derBoolean(true)) : derSequence(derBoolean(true), derInteger(options.pathLength));
-  const issued = buildCertificate({
-    serialNumber: randomSerial(),
-    issuer: subject,
-    subject,
-    ...validity(options.days ?? 365, options.notBefore),
-    subjectPublicKey: key.publicKey,
-    signingKey: key.privateKey,
-    extensions: [
-      extension('2.5.29.19', true, basic),
-      extension('2.5.29.15', true, keyUsageBits([5, 6])), // keyCertSign, cRLSign (RFC 5280 §4.2.1.3)
-      extension('2.5.29.14', false, derOctetString(ski)),
-      extension('2.5.29.35', false, derSequence(derContext(0, ski, false))),
-    ],
+  const subject = encodeName(parseSubjectText(options.subject ?? '/CN=client-auth-lab CA'));
+  const spki = spkiOf(key.publicKey);
+  const issued = await makeCertificate({
+    days: options.days ?? 365, notBefore: options.notBefore, issuer: subject, subject, subjectPublicKey: key.publicKey, signingKey: key.privateKey,
+    extensions: [new x509.BasicConstraintsExtension(true, options.pathLength, true), new x509.KeyUsagesExtension(keyUsage(true, key.publicKey), true), ...keyIds(spki, hex(keyIdentifier(spki)))],
   });
   return { certificatePem: issued.pem, der: issued.der, key, view: issued.view };
 }
 
 /** A certificate signed by `ca`: end-entity by default (CA:FALSE, digitalSignature), or a subordinate CA. */
 export async function issueCertificate(options: {
-  ca: CertificateAuthority;
-  publicKey: GeneratedKeyPair | string;
-  subject: string;
-  san?: SanInput[];
-  days?: number;
-  notBefore?: Date;
-  isCA?: boolean;
-  extendedKeyUsage?: ('clientAuth' | 'serverAuth')[];
-  serialNumber?: string;
+  ca: CertificateAuthority; publicKey: GeneratedKeyPair | string; subject: string; san?: SanInput[]; days?: number; notBefore?: Date;
+  isCA?: boolean; extendedKeyUsage?: ('clientAuth' | 'serverAuth')[]; serialNumber?: string;
 }): Promise<IssuedCertificate> {
   const publicKey = publicKeyOf(options.publicKey);
-  const ski = keyIdentifier(new Uint8Array(publicKey.export({ type: 'spki', format: 'der' })));
-  const caKeyId = options.ca.view.subjectKeyIdentifier;
   const isCA = options.isCA ?? false;
-  const extensions = [
-    extension('2.5.29.19', isCA, isCA ? derSequence(derBoolean(true)) : derSequence()),
-    // RSA end-entity keys may also encipher keys (TLS RSA key exchange); EC and EdDSA keys only sign.
-    extension('2.5.29.15', true, keyUsageBits(isCA ? [5, 6] : publicKey.asymmetricKeyType === 'rsa' ? [0, 2] : [0])),
-  ];
-  if (options.extendedKeyUsage && options.extendedKeyUsage.length > 0) {
-    extensions.push(extension('2.5.29.37', false, derSequence(...options.extendedKeyUsage.map((p) => derOid(EKU_OIDS[p])))));
-  }
-  extensions.push(extension('2.5.29.14', false, derOctetString(ski)));
-  // RFC 5280 §4.2.1.1: the AKI carries the issuer's SKI so that paths can be built.
-  if (caKeyId !== undefined) extensions.push(extension('2.5.29.35', false, derSequence(derContext(0, Buffer.from(caKeyId, 'hex'), false))));
-  if (options.san && options.san.length > 0) extensions.push(extension('2.5.29.17', false, encodeGeneralNames(options.san)));
-  return buildCertificate({
-    serialNumber: options.serialNumber ?? randomSerial(),
-    issuer: options.ca.view.subject,
-    subject: parseSubjectText(options.subject),
-    ...validity(options.days, options.notBefore),
+  const purposes = options.extendedKeyUsage ?? [];
+  return makeCertificate({
+    ...options,
+    // The issuer is the CA certificate's subject as encoded there (RFC 5280 §4.1.2.4).
+    issuer: new Uint8Array(new x509.X509Certificate(options.ca.der).subjectName.toArrayBuffer()),
+    subject: encodeName(parseSubjectText(options.subject)),
     subjectPublicKey: publicKey,
     signingKey: options.ca.key.privateKey,
-    extensions,
+    extensions: [
+      new x509.BasicConstraintsExtension(isCA, undefined, isCA), new x509.KeyUsagesExtension(keyUsage(isCA, publicKey), true),
+      ...(purposes.length > 0 ? [new x509.ExtendedKeyUsageExtension(purposes.map((p) => x509.ExtendedKeyUsage[p]))] : []),
+      ...keyIds(spkiOf(publicKey), options.ca.view.subjectKeyIdentifier), ...subjectAltName(options.san ?? []),
+    ],
   });
 }
 
@@ -237,11 +132,9 @@ export function loadCertificateAuthority(privateKeyPem: string, certificatePem: 
   const privateKey = readPrivateKey(privateKeyPem);
   const key = keyPairFromPrivateKey(privateKey, createPublicKey(privateKey));
   const view = readCertificate(certificatePem);
-  const spki = new Uint8Array(key.publicKey.export({ type: 'spki', format: 'der' }));
   // The CA key must be the key the CA certificate certifies, or nothing it signs will verify.
-  if (Buffer.compare(spki, view.subjectPublicKeyInfo) !== 0) {
+  if (Buffer.compare(spkiOf(key.publicKey), view.subjectPublicKeyInfo) !== 0) {
     throw new KeyError('ERR_CA_KEY_MISMATCH', `the CA key does not belong to the CA certificate '${view.subjectString}'`);
   }
   return { certificatePem, der: view.der, key, view };
 }
-

@@ -8,10 +8,8 @@ const MEMBER_ORDER = ['kty', 'crv', 'n', 'e', 'd', 'x', 'y', 'p', 'q', 'dp', 'dq
 
 /** A copy of the JWK with its members in a readable order. */
 export function orderJwkMembers(jwk: JwkRecord): JwkRecord {
-  const ordered: JwkRecord = {};
-  for (const name of MEMBER_ORDER) if (name in jwk) ordered[name] = jwk[name];
-  for (const [name, value] of Object.entries(jwk)) if (!(name in ordered)) ordered[name] = value;
-  return ordered;
+  const rank = (name: string): number => (MEMBER_ORDER.includes(name) ? MEMBER_ORDER.indexOf(name) : MEMBER_ORDER.length);
+  return Object.fromEntries(Object.entries(jwk).sort(([a], [b]) => rank(a) - rank(b)));
 }
 
 /** Private members per key type (RFC 7518 §6.2.2, §6.3.2, RFC 8037 §2). */
@@ -21,18 +19,11 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 export function toPublicJwk(jwk: JwkRecord): JwkRecord {
   // RFC 7518 §6.4: a symmetric key is all secret, there is nothing public to publish.
   if (jwk.kty === 'oct') throw new KeyError('ERR_JWK_SYMMETRIC', 'an oct (symmetric) JWK has no public part', 'RFC 7518 §6.4');
-  const copy: JwkRecord = {};
-  for (const [name, value] of Object.entries(jwk)) if (!PRIVATE_MEMBERS.includes(name)) copy[name] = value;
-  return copy;
+  return Object.fromEntries(Object.entries(jwk).filter(([name]) => !PRIVATE_MEMBERS.includes(name)));
 }
 
 /** Required members per kty, in lexicographic order (RFC 7638 §3.2, RFC 8037 §2). */
-const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
-  EC: ['crv', 'kty', 'x', 'y'],
-  RSA: ['e', 'kty', 'n'],
-  OKP: ['crv', 'kty', 'x'],
-  oct: ['k', 'kty'],
-};
+const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = { EC: ['crv', 'kty', 'x', 'y'], RSA: ['e', 'kty', 'n'], OKP: ['crv', 'kty', 'x'], oct: ['k', 'kty'] };
 
 /** RFC 7638 JWK thumbprint: SHA-256 over the required members, sorted, no whitespace; base64url. */
 export function jwkThumbprint(jwk: JwkRecord, digest: 'sha256' | 'sha384' | 'sha512' = 'sha256'): string {

@@ -1,4 +1,4 @@
-/** Reading keys from PEM, DER or JWK into KeyObjects, with coded errors instead of OpenSSL's messages. */
+/** Reading keys from PEM or JWK into KeyObjects (node:crypto), with coded errors instead of OpenSSL's messages. */
 import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { decodePemAll } from '../encoding/pem.js';
 import { CodedError } from '../errors.js';
@@ -6,45 +6,48 @@ import { KeyError } from './errors.js';
 import { keyPairFromPrivateKey, type GeneratedKeyPair, type JwkRecord } from './generate.js';
 
 const PRIVATE_LABELS = ['PRIVATE KEY', 'EC PRIVATE KEY', 'RSA PRIVATE KEY'];
-const PUBLIC_LABELS = ['PUBLIC KEY', 'RSA PUBLIC KEY'];
+const PUBLIC_LABELS = ['PUBLIC KEY', 'RSA PUBLIC KEY', 'CERTIFICATE', ...PRIVATE_LABELS];
 
-function pemBlocks(pem: string): { label: string }[] {
+function pemLabels(pem: string): string[] {
   try {
-    return decodePemAll(pem);
+    return decodePemAll(pem).map((block) => block.label);
   } catch (error) {
     if (error instanceof CodedError) throw new KeyError('ERR_KEY_MALFORMED', `not a PEM key: ${error.message}`, error.spec);
     throw error;
   }
 }
 
+/** The first PEM label among `labels`, or the coded error `code`. */
+function pemBlock(pem: string, labels: readonly string[], code: string, message: string, spec: string): string {
+  const label = pemLabels(pem).find((l) => labels.includes(l));
+  if (label === undefined) throw new KeyError(code, message, spec);
+  return label;
+}
+
+function usable<T>(make: () => T, label: string, spec: string): T {
+  try {
+    return make();
+  } catch (error) {
+    throw new KeyError('ERR_KEY_MALFORMED', `the ${label} block is not a usable key: ${(error as Error).message}`, spec);
+  }
+}
+
 /** A private key from PEM: PKCS#8 "PRIVATE KEY", SEC1 "EC PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY". */
 export function readPrivateKey(pem: string): KeyObject {
-  const block = pemBlocks(pem).find((b) => PRIVATE_LABELS.includes(b.label));
-  if (!block) throw new KeyError('ERR_KEY_NOT_PRIVATE', 'no private key PEM block ("-----BEGIN PRIVATE KEY-----") found', 'RFC 7468 §10');
-  try {
-    return createPrivateKey({ key: pem, format: 'pem' });
-  } catch (error) {
-    throw new KeyError('ERR_KEY_MALFORMED', `the ${block.label} block is not a usable key: ${(error as Error).message}`, 'RFC 5958');
-  }
+  const label = pemBlock(pem, PRIVATE_LABELS, 'ERR_KEY_NOT_PRIVATE', 'no private key PEM block ("-----BEGIN PRIVATE KEY-----") found', 'RFC 7468 §10');
+  return usable(() => createPrivateKey({ key: pem, format: 'pem' }), label, 'RFC 5958');
 }
 
 /** A public key from PEM: SPKI "PUBLIC KEY", PKCS#1 "RSA PUBLIC KEY", a certificate, or derived from a private key. */
 export function readPublicKey(pem: string): KeyObject {
-  const blocks = pemBlocks(pem);
-  const block = blocks.find((b) => PUBLIC_LABELS.includes(b.label) || PRIVATE_LABELS.includes(b.label) || b.label === 'CERTIFICATE');
-  if (!block) throw new KeyError('ERR_KEY_MALFORMED', 'no key or certificate PEM block found', 'RFC 7468');
-  try {
-    return createPublicKey({ key: pem, format: 'pem' });
-  } catch (error) {
-    throw new KeyError('ERR_KEY_MALFORMED', `the ${block.label} block is not a usable key: ${(error as Error).message}`, 'RFC 5280 §4.1.2.7');
-  }
+  const label = pemBlock(pem, PUBLIC_LABELS, 'ERR_KEY_MALFORMED', 'no key or certificate PEM block found', 'RFC 7468');
+  return usable(() => createPublicKey({ key: pem, format: 'pem' }), label, 'RFC 5280 §4.1.2.7');
 }
 
 /** A key from a JWK (RFC 7517): private when it has `d` (or is `oct`), public otherwise. */
 export function readJwk(jwk: JwkRecord): KeyObject {
   try {
-    if (typeof jwk.d === 'string') return createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' });
-    return createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+    return typeof jwk.d === 'string' ? createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' }) : createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
   } catch (error) {
     throw new KeyError('ERR_JWK_MALFORMED', `not a usable JWK: ${(error as Error).message}`, 'RFC 7517 §4');
   }
@@ -58,8 +61,7 @@ export function keyPairFromPem(privateKeyPem: string): GeneratedKeyPair {
 
 /** The JWK of a PEM key, as `eckles` prints it: private members when the PEM is a private key. */
 export function pemToJwk(pem: string): JwkRecord {
-  const isPrivate = pemBlocks(pem).some((b) => PRIVATE_LABELS.includes(b.label));
-  const key = isPrivate ? readPrivateKey(pem) : readPublicKey(pem);
+  const key = pemLabels(pem).some((label) => PRIVATE_LABELS.includes(label)) ? readPrivateKey(pem) : readPublicKey(pem);
   try {
     return key.export({ format: 'jwk' }) as JwkRecord;
   } catch (error) {

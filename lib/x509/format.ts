@@ -1,12 +1,10 @@
-/**
- * The certificate view as text laid out like `openssl x509 -text -noout` (so the two can be read
- * side by side), and as plain JSON for programs and notebooks.
- */
+/** The certificate view as text laid out like `openssl x509 -text -noout` (so the two can be read side by side), and as plain JSON for programs
+ * and notebooks. */
 import { toBase64Url, toHex } from '../encoding/base64.js';
 import { describeKeyText, opensslHexDump } from '../keys/describe.js';
 import type { CertificateView } from './certificate.js';
 import { certificatePublicKey } from './certificate.js';
-import type { CertificateExtension, ExtensionValue } from './extensions.js';
+import type { ExtensionValue } from './extensions.js';
 import type { GeneralName } from './general-names.js';
 import type { DistinguishedName } from './names.js';
 import { attributeShortName } from './names.js';
@@ -25,44 +23,24 @@ export function opensslOneLineName(dn: DistinguishedName): string {
   return dn.map((rdn) => rdn.map((a) => `${a.shortName ?? attributeShortName(a.type) ?? a.type} = ${quote(a.value)}`).join(' + ')).join(', ');
 }
 
+const GENERAL_NAME_PREFIXES: Readonly<Record<string, string>> = {
+  dNSName: 'DNS', rfc822Name: 'email', uniformResourceIdentifier: 'URI', iPAddress: 'IP Address', directoryName: 'DirName', registeredID: 'Registered ID',
+};
+
 /** SAN entry as OpenSSL prints it: "DNS:a", "IP Address:1.2.3.4", "URI:…", "email:…", "DirName:…". */
 export function opensslGeneralName(name: GeneralName): string {
-  switch (name.type) {
-    case 'dNSName':
-      return `DNS:${name.value}`;
-    case 'rfc822Name':
-      return `email:${name.value}`;
-    case 'uniformResourceIdentifier':
-      return `URI:${name.value}`;
-    case 'iPAddress':
-      return `IP Address:${name.value}`;
-    case 'directoryName':
-      return `DirName:${name.value}`;
-    case 'registeredID':
-      return `Registered ID:${name.value}`;
-    default:
-      return `${name.type}:${name.value}`;
-  }
+  return `${GENERAL_NAME_PREFIXES[name.type] ?? name.type}:${name.value}`;
 }
 
 const EXTENSION_LABELS: Readonly<Record<string, string>> = {
-  subjectKeyIdentifier: 'X509v3 Subject Key Identifier',
-  authorityKeyIdentifier: 'X509v3 Authority Key Identifier',
-  basicConstraints: 'X509v3 Basic Constraints',
-  keyUsage: 'X509v3 Key Usage',
-  extKeyUsage: 'X509v3 Extended Key Usage',
-  subjectAltName: 'X509v3 Subject Alternative Name',
-  issuerAltName: 'X509v3 Issuer Alternative Name',
-  certificatePolicies: 'X509v3 Certificate Policies',
-  cRLDistributionPoints: 'X509v3 CRL Distribution Points',
+  subjectKeyIdentifier: 'X509v3 Subject Key Identifier', authorityKeyIdentifier: 'X509v3 Authority Key Identifier', basicConstraints: 'X509v3 Basic Constraints',
+  keyUsage: 'X509v3 Key Usage', extKeyUsage: 'X509v3 Extended Key Usage', subjectAltName: 'X509v3 Subject Alternative Name',
+  issuerAltName: 'X509v3 Issuer Alternative Name', certificatePolicies: 'X509v3 Certificate Policies', cRLDistributionPoints: 'X509v3 CRL Distribution Points',
   authorityInfoAccess: 'Authority Information Access',
 };
 
-const KEY_USAGE_TEXT: Readonly<Record<string, string>> = {
-  digitalSignature: 'Digital Signature', nonRepudiation: 'Non Repudiation', keyEncipherment: 'Key Encipherment',
-  dataEncipherment: 'Data Encipherment', keyAgreement: 'Key Agreement', keyCertSign: 'Certificate Sign', cRLSign: 'CRL Sign',
-  encipherOnly: 'Encipher Only', decipherOnly: 'Decipher Only',
-};
+/** OpenSSL's words for key usages ('keyCertSign' is "Certificate Sign", the others are the bit's name spelled out). */
+const keyUsageText = (usage: string): string => ({ keyCertSign: 'Certificate Sign', cRLSign: 'CRL Sign' })[usage] ?? usage.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
 
 const EKU_TEXT: Readonly<Record<string, string>> = {
   serverAuth: 'TLS Web Server Authentication', clientAuth: 'TLS Web Client Authentication', codeSigning: 'Code Signing',
@@ -74,23 +52,18 @@ const colonHex = (hex: string): string => (hex.match(/../g) ?? []).join(':').toU
 /** The body lines OpenSSL prints under an extension's heading. */
 export function extensionValueText(value: ExtensionValue): string[] {
   switch (value.kind) {
-    case 'subjectAltName':
-    case 'issuerAltName':
-    case 'cRLDistributionPoints':
+    case 'subjectAltName': case 'issuerAltName': case 'cRLDistributionPoints':
       return [value.names.map(opensslGeneralName).join(', ')];
     case 'subjectKeyIdentifier':
       return [colonHex(value.keyIdentifier)];
     case 'authorityKeyIdentifier': {
-      const lines: string[] = [];
-      if (value.keyIdentifier !== undefined) lines.push(colonHex(value.keyIdentifier));
-      if (value.authorityCertIssuer) lines.push(...value.authorityCertIssuer.map(opensslGeneralName));
-      if (value.authorityCertSerialNumber !== undefined) lines.push(`serial:${colonHex(value.authorityCertSerialNumber)}`);
-      return lines;
+      const { keyIdentifier, authorityCertIssuer = [], authorityCertSerialNumber: serial } = value;
+      return [...(keyIdentifier === undefined ? [] : [colonHex(keyIdentifier)]), ...authorityCertIssuer.map(opensslGeneralName), ...(serial === undefined ? [] : [`serial:${colonHex(serial)}`])];
     }
     case 'basicConstraints':
       return [`CA:${value.cA ? 'TRUE' : 'FALSE'}${value.pathLenConstraint === undefined ? '' : `, pathlen:${value.pathLenConstraint}`}`];
     case 'keyUsage':
-      return [value.usages.map((u) => KEY_USAGE_TEXT[u] ?? u).join(', ')];
+      return [value.usages.map(keyUsageText).join(', ')];
     case 'extendedKeyUsage':
       return [value.purposes.map((p) => (p.name ? (EKU_TEXT[p.name] ?? p.name) : p.oid)).join(', ')];
     case 'certificatePolicies':
@@ -102,86 +75,50 @@ export function extensionValueText(value: ExtensionValue): string[] {
   }
 }
 
-function extensionHeading(extension: CertificateExtension): string {
-  return `${EXTENSION_LABELS[extension.name] ?? extension.name}:${extension.critical ? ' critical' : ''}`;
-}
-
 const PUBLIC_KEY_ALGORITHMS: Readonly<Record<string, string>> = { EC: 'id-ecPublicKey', RSA: 'rsaEncryption', 'RSA-PSS': 'rsassaPss', Ed25519: 'ED25519', Ed448: 'ED448' };
 
 /** Text like `openssl x509 -text -noout`, with the RFC 4514 names and x5t#S256 added at the end. */
 export function formatCertificateText(view: CertificateView): string {
-  const out: string[] = ['Certificate:', '    Data:'];
   const indent = (n: number, text: string): string => text.split('\n').map((line) => `${' '.repeat(n)}${line}`).join('\n');
-  out.push(`        Version: ${view.version} (0x${(view.version - 1).toString(16)})`);
+  const sign = view.serialNumber.startsWith('-') ? '-' : '';
   const serialBytes = view.serialNumber.replace(/^-/, '');
-  if (serialBytes.length <= 16) {
-    const value = BigInt(`0x${serialBytes}`);
-    out.push(`        Serial Number: ${view.serialNumber.startsWith('-') ? '-' : ''}${value} (${view.serialNumber.startsWith('-') ? '-' : ''}0x${value.toString(16)})`);
-  } else {
-    out.push('        Serial Number:', `            ${(serialBytes.match(/../g) ?? []).join(':')}`);
-  }
-  out.push(`        Signature Algorithm: ${view.signatureAlgorithm}`);
-  out.push(`        Issuer: ${opensslOneLineName(view.issuer)}`);
-  out.push('        Validity', `            Not Before: ${opensslDate(view.notBefore)}`, `            Not After : ${opensslDate(view.notAfter)}`);
-  out.push(`        Subject: ${opensslOneLineName(view.subject)}`);
-  out.push('        Subject Public Key Info:', `            Public Key Algorithm: ${PUBLIC_KEY_ALGORITHMS[view.publicKey.type] ?? view.publicKey.type}`);
+  const serial = BigInt(`0x${serialBytes}`);
+  let key: string;
   try {
-    out.push(indent(16, describeKeyText(certificatePublicKey(view)).trimEnd()));
+    key = describeKeyText(certificatePublicKey(view)).trimEnd();
   } catch {
-    out.push(indent(16, `Unable to show the key: ${toHex(view.subjectPublicKeyInfo)}`));
+    key = `Unable to show the key: ${toHex(view.subjectPublicKeyInfo)}`;
   }
-  if (view.extensions.length > 0) {
-    out.push('        X509v3 extensions:');
-    for (const extension of view.extensions) {
-      out.push(`            ${extensionHeading(extension)}`);
-      for (const line of extensionValueText(extension.value)) out.push(indent(16, line));
-    }
-  }
-  out.push(`    Signature Algorithm: ${view.signatureAlgorithm}`, '    Signature Value:');
-  out.push(opensslHexDump(view.signatureValue, 8, 18));
-  out.push('', 'In RFC 4514 form (reverse order), and as the lab computes them:');
-  out.push(`    subject:     ${view.subjectString}`, `    issuer:      ${view.issuerString}`);
-  out.push(`    x5t#S256:    ${view.x5tS256}`, `    self-signed: ${view.selfSigned ? 'yes (issuer = subject, and the own key verifies the signature)' : 'no'}`);
+  const out: string[] = [
+    'Certificate:', '    Data:', `        Version: ${view.version} (0x${(view.version - 1).toString(16)})`,
+    ...(serialBytes.length <= 16 ? [`        Serial Number: ${sign}${serial} (${sign}0x${serial.toString(16)})`] : ['        Serial Number:', `            ${(serialBytes.match(/../g) ?? []).join(':')}`]),
+    `        Signature Algorithm: ${view.signatureAlgorithm}`, `        Issuer: ${opensslOneLineName(view.issuer)}`,
+    '        Validity', `            Not Before: ${opensslDate(view.notBefore)}`, `            Not After : ${opensslDate(view.notAfter)}`,
+    `        Subject: ${opensslOneLineName(view.subject)}`,
+    '        Subject Public Key Info:', `            Public Key Algorithm: ${PUBLIC_KEY_ALGORITHMS[view.publicKey.type] ?? view.publicKey.type}`, indent(16, key),
+    ...(view.extensions.length > 0 ? ['        X509v3 extensions:'] : []),
+    ...view.extensions.flatMap((e) => [`            ${EXTENSION_LABELS[e.name] ?? e.name}:${e.critical ? ' critical' : ''}`, ...extensionValueText(e.value).map((line) => indent(16, line))]),
+    `    Signature Algorithm: ${view.signatureAlgorithm}`, '    Signature Value:', opensslHexDump(view.signatureValue, 8, 18),
+    '', 'In RFC 4514 form (reverse order), and as the lab computes them:', `    subject:     ${view.subjectString}`, `    issuer:      ${view.issuerString}`,
+    `    x5t#S256:    ${view.x5tS256}`, `    self-signed: ${view.selfSigned ? 'yes (issuer = subject, and the own key verifies the signature)' : 'no'}`,
+  ];
   return `${out.join('\n')}\n`;
 }
 
-/** Plain-JSON form of a GeneralName: raw octets as hex. */
-function generalNameJson(name: GeneralName): Record<string, unknown> {
-  return name.bytes === undefined ? { type: name.type, tag: name.tag, value: name.value } : { type: name.type, tag: name.tag, value: name.value, hex: toHex(name.bytes) };
-}
-
-function extensionValueJson(value: ExtensionValue): unknown {
-  switch (value.kind) {
-    case 'subjectAltName':
-    case 'issuerAltName':
-    case 'cRLDistributionPoints':
-      return { ...value, names: value.names.map(generalNameJson) };
-    case 'authorityKeyIdentifier':
-      return value.authorityCertIssuer ? { ...value, authorityCertIssuer: value.authorityCertIssuer.map(generalNameJson) } : value;
-    case 'authorityInfoAccess':
-      return { ...value, descriptions: value.descriptions.map((d) => ({ method: d.method, location: generalNameJson(d.location) })) };
-    default:
-      return value;
-  }
+/** Plain JSON: the raw octets of a GeneralName become its `hex` member. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([name, member]) => (member instanceof Uint8Array ? ['hex', toHex(member)] : [name, plain(member)])));
 }
 
 /** The JSON document of `authlab x509 --json`. */
 export function certificateToJson(view: CertificateView): Record<string, unknown> {
   return {
-    version: view.version,
-    serialNumber: view.serialNumber,
-    signatureAlgorithm: view.signatureAlgorithm,
-    issuer: view.issuerString,
-    subject: view.subjectString,
-    issuerAttributes: view.issuer,
-    subjectAttributes: view.subject,
-    notBefore: view.notBefore.toISOString(),
-    notAfter: view.notAfter.toISOString(),
-    publicKey: view.publicKey,
-    extensions: view.extensions.map((e) => ({ oid: e.oid, name: e.name, critical: e.critical, value: extensionValueJson(e.value) })),
-    san: view.subjectAltNames.map((n) => ({ type: n.type, value: n.value })),
-    x5tS256: view.x5tS256,
-    selfSigned: view.selfSigned,
+    version: view.version, serialNumber: view.serialNumber, signatureAlgorithm: view.signatureAlgorithm, issuer: view.issuerString, subject: view.subjectString,
+    issuerAttributes: view.issuer, subjectAttributes: view.subject, notBefore: view.notBefore.toISOString(), notAfter: view.notAfter.toISOString(),
+    publicKey: view.publicKey, extensions: view.extensions.map((e) => ({ oid: e.oid, name: e.name, critical: e.critical, value: plain(e.value) })),
+    san: view.subjectAltNames.map((n) => ({ type: n.type, value: n.value })), x5tS256: view.x5tS256, selfSigned: view.selfSigned,
     subjectPublicKeyInfo: toBase64Url(view.subjectPublicKeyInfo),
   };
 }

@@ -6,19 +6,14 @@ export {
   escapeAttributeValue, attributeShortName, attributeTypeOid, decodeName, encodeName,
 } from './names.js';
 export type { AttributeTypeAndValue, RelativeDistinguishedName, DistinguishedName } from './names.js';
-export {
-  decodeGeneralName, decodeGeneralNames, encodeGeneralName, encodeGeneralNames, ipAddressToText, ipAddressFromText, parseSanList,
-  generalNameUnderlyingType,
-} from './general-names.js';
+export { decodeGeneralName, decodeGeneralNames, encodeGeneralNames, ipAddressToText, ipAddressFromText, parseSanList } from './general-names.js';
 export type { GeneralName, GeneralNameType, SanInput } from './general-names.js';
 export { decodeExtensions, keyUsageNames } from './extensions.js';
 export type { CertificateExtension, ExtensionValue, KeyUsage, NamedOid } from './extensions.js';
 export { verifyCertificateChain, REVOCATION_NOT_CHECKED } from './chain.js';
 export type { ChainVerification, ChainOptions } from './chain.js';
-export { verifyCertificateSignature } from './signature.js';
-export type { SignedData } from './signature.js';
-export { describePublicKey, publicKeyFromSpki } from './public-key.js';
-export type { PublicKeyInfo } from './public-key.js';
+export { describePublicKey, publicKeyFromSpki, verifyCertificateSignature } from './public-key.js';
+export type { PublicKeyInfo, SignedData } from './public-key.js';
 export { jwkWithX5c, verifyJwkX5c, jwkMatchesCertificate } from './x5c.js';
 export {
   formatCertificateText, certificateToJson, opensslDate, opensslOneLineName, opensslGeneralName, extensionValueText,

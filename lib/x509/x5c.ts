@@ -1,15 +1,11 @@
-/**
- * The JWK `x5c` member (RFC 7517 §4.7): standard Base64 (not Base64URL) DER certificates, the first
- * one holding the JWK's key, each further one certifying the one before. This is what a client
- * registers for self_signed_tls_client_auth (RFC 8705 §2.2).
- */
+/** The JWK `x5c` member (RFC 7517 §4.7): standard Base64 (not Base64URL) DER certificates, the first one holding the JWK's key, each further one
+ * certifying the one before. This is what a client registers for self_signed_tls_client_auth (RFC 8705 §2.2). */
 import { fromBase64, toBase64 } from '../encoding/base64.js';
 import { CodedError } from '../errors.js';
 import { certificatePublicKey, readCertificate, type CertificateView } from './certificate.js';
-import { verifyCertificateSignature } from './signature.js';
+import { verifyCertificateSignature } from './public-key.js';
 
 type Jwk = Record<string, unknown>;
-
 /** The members that carry the key itself, per kty (RFC 7518 §6, RFC 8037 §2). */
 const KEY_MEMBERS: Readonly<Record<string, readonly string[]>> = { EC: ['crv', 'x', 'y'], RSA: ['n', 'e'], OKP: ['crv', 'x'] };
 
@@ -21,22 +17,25 @@ export function jwkMatchesCertificate(jwk: Jwk, certificate: CertificateView): b
   return members.every((name) => typeof jwk[name] === 'string' && jwk[name] === certificate.publicKey.jwk[name]);
 }
 
-function toView(certificate: string | Uint8Array | CertificateView): CertificateView {
-  return typeof certificate === 'string' || certificate instanceof Uint8Array ? readCertificate(certificate) : certificate;
+const toView = (certificate: string | Uint8Array | CertificateView): CertificateView => (typeof certificate === 'string' || certificate instanceof Uint8Array ? readCertificate(certificate) : certificate);
+
+/** `run`'s result, or its failure as the coded error `code`. */
+function recoded<T>(code: string, message: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw new CodedError(code, `${message}: ${(error as Error).message}`, 'RFC 7517 §4.7');
+  }
 }
 
-/**
- * A copy of `jwk` with `x5c` set from the certificates (leaf first), like the deck's sed pipeline
- * that pastes the PEM body into the JWK. Refuses a leaf whose key is not the JWK's key.
- */
+/** A copy of `jwk` with `x5c` set from the certificates (leaf first), like the deck's sed pipeline that pastes the PEM body into the JWK. Refuses
+ * a leaf whose key is not the JWK's key. */
 export function jwkWithX5c(jwk: Jwk, certificates: readonly (string | Uint8Array | CertificateView)[]): Jwk {
   const views = certificates.map(toView);
   const [leaf] = views;
   if (!leaf) throw new CodedError('ERR_X5C_EMPTY', 'x5c needs at least one certificate', 'RFC 7517 §4.7');
   // RFC 7517 §4.7: the key in the first certificate MUST match the public key of the JWK.
-  if (!jwkMatchesCertificate(jwk, leaf)) {
-    throw new CodedError('ERR_X5C_KEY_MISMATCH', `the certificate '${leaf.subjectString}' does not hold the JWK's key`, 'RFC 7517 §4.7');
-  }
+  if (!jwkMatchesCertificate(jwk, leaf)) throw new CodedError('ERR_X5C_KEY_MISMATCH', `the certificate '${leaf.subjectString}' does not hold the JWK's key`, 'RFC 7517 §4.7');
   return { ...jwk, x5c: views.map((view) => toBase64(view.der)) };
 }
 
@@ -44,36 +43,20 @@ export function jwkWithX5c(jwk: Jwk, certificates: readonly (string | Uint8Array
 export function verifyJwkX5c(jwk: Jwk): CertificateView[] {
   const x5c = jwk.x5c;
   // RFC 7517 §4.7: a JSON array of one or more certificate value strings.
-  if (!Array.isArray(x5c) || x5c.length === 0 || !x5c.every((item) => typeof item === 'string')) {
-    throw new CodedError('ERR_X5C_MALFORMED', 'x5c must be a non-empty array of strings', 'RFC 7517 §4.7');
-  }
+  if (!Array.isArray(x5c) || x5c.length === 0 || !x5c.every((item) => typeof item === 'string')) throw new CodedError('ERR_X5C_MALFORMED', 'x5c must be a non-empty array of strings', 'RFC 7517 §4.7');
   const views = (x5c as string[]).map((item, index) => {
     // RFC 7517 §4.7: base64 (RFC 4648 §4), not base64url.
     if (/[-_]/.test(item)) throw new CodedError('ERR_X5C_NOT_BASE64', `x5c[${index}] uses Base64URL characters ('-' or '_'); x5c is standard Base64`, 'RFC 7517 §4.7');
-    let der: Uint8Array;
-    try {
-      der = fromBase64(item);
-    } catch (error) {
-      throw new CodedError('ERR_X5C_NOT_BASE64', `x5c[${index}] is not Base64: ${(error as Error).message}`, 'RFC 7517 §4.7');
-    }
-    try {
-      return readCertificate(der);
-    } catch (error) {
-      throw new CodedError('ERR_X5C_CERTIFICATE', `x5c[${index}] is not a DER certificate: ${(error as Error).message}`, 'RFC 7517 §4.7');
-    }
+    const der = recoded('ERR_X5C_NOT_BASE64', `x5c[${index}] is not Base64`, () => fromBase64(item));
+    return recoded('ERR_X5C_CERTIFICATE', `x5c[${index}] is not a DER certificate`, () => readCertificate(der));
   });
   const leaf = views[0] as CertificateView;
   // RFC 7517 §4.7: the certificate containing the key value MUST be the first.
-  if (!jwkMatchesCertificate(jwk, leaf)) {
-    throw new CodedError('ERR_X5C_KEY_MISMATCH', `x5c[0] ('${leaf.subjectString}') does not hold the key of the JWK`, 'RFC 7517 §4.7');
-  }
-  for (let i = 1; i < views.length; i++) {
-    const child = views[i - 1] as CertificateView;
-    const parent = views[i] as CertificateView;
+  if (!jwkMatchesCertificate(jwk, leaf)) throw new CodedError('ERR_X5C_KEY_MISMATCH', `x5c[0] ('${leaf.subjectString}') does not hold the key of the JWK`, 'RFC 7517 §4.7');
+  views.slice(1).forEach((parent, index) => {
+    const child = views[index] as CertificateView;
     // RFC 7517 §4.7: each subsequent certificate is the one used to certify the previous one.
-    if (!verifyCertificateSignature(child, certificatePublicKey(parent))) {
-      throw new CodedError('ERR_X5C_CHAIN', `x5c[${i}] ('${parent.subjectString}') did not sign x5c[${i - 1}] ('${child.subjectString}')`, 'RFC 7517 §4.7');
-    }
-  }
+    if (!verifyCertificateSignature(child, certificatePublicKey(parent))) throw new CodedError('ERR_X5C_CHAIN', `x5c[${index + 1}] ('${parent.subjectString}') did not sign x5c[${index}] ('${child.subjectString}')`, 'RFC 7517 §4.7');
+  });
   return views;
 }
