@@ -1,7 +1,7 @@
 // The learner does the work: in chapters 01–05 at least three predict-then-run pairs (a cell tagged
 // `predict` that declares an empty Prediction, followed by the cell that sends the request and calls
 // checkPrediction with it) and at least one "Your turn" cell followed by code to change.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { notebooksDir } from './run-notebooks.js';
@@ -38,10 +38,15 @@ describe.each(CHAPTERS)('%s', (name) => {
       expect(next, `the cell after ${cell.id} reads ${declared?.[1]}`).toMatch(new RegExp(`\\b${declared?.[1]}\\b`));
     }
   });
+});
 
-  it('has a "Your turn" cell followed by code to change', () => {
-    const turns = cells.map((cell, i) => ({ cell, i })).filter(({ cell }) => cell.cell_type === 'markdown' && /^(\*\*Your turn\.\*\*|#+ Your turn:)/m.test(text(cell)));
-    expect(turns.length).toBeGreaterThanOrEqual(1);
+describe('every chapter', () => {
+  const all = readdirSync(notebooksDir).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).map((f) => f.replace(/\.ipynb$/, ''));
+
+  it.each(all)('%s has a "Your turn" cell followed by code to change', (name) => {
+    const cells = cellsOf(name);
+    const turns = cells.map((cell, i) => ({ cell, i })).filter(({ cell }) => cell.cell_type === 'markdown' && /^(\*\*Your turn\.\*\*|#+ Your turn\b)/m.test(text(cell)));
+    expect(turns.length, `${name} has a Your turn cell`).toBeGreaterThanOrEqual(1);
     for (const { cell, i } of turns) expect(cells[i + 1]?.cell_type, `${cell.id} is followed by a code cell`).toBe('code');
   });
 });
