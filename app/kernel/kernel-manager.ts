@@ -158,7 +158,8 @@ export class KernelSession {
     for (const l of this.statusListeners) l(status);
   }
 
-  private async launch(): Promise<void> {
+  /** Starts (or starts again) the kernel process and waits until it answers kernel_info_request. */
+  async launch(): Promise<void> {
     const generation = ++this.generation;
     this.stopping = false;
     this.deathReason = undefined;
