@@ -96,6 +96,7 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
   const web = webDir();
   if (web !== undefined) app.use('/static', express.static(web, { maxAge: 0 }));
 
+  app.get('/favicon.ico', (_req, res) => res.status(204).end());
   app.get('/', (_req, res) => {
     const c = course();
     res.type('html').send(indexPage({ chapters: listChapters(notebooksDir), course: c, progress: readProgress(root), labServerUrl: options.labServerUrl, cheatSheet: existsSync(join(root, 'docs', 'cheat-sheet.md')) }));
