@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import * as zmq from 'zeromq';
 import { endpoint, newConnectionInfo, writeConnectionFile, type ConnectionInfo } from './connection.js';
 import { deserialize, newMessage, serialize, type JupyterMessage } from './messages.js';
@@ -171,7 +171,10 @@ export class KernelSession {
     writeConnectionFile(file, info);
     const [command, ...args] = this.spec.argv.map((a) => a.replace('{connection_file}', file));
     if (command === undefined) throw new KernelError('ERR_KERNEL_START', 'the kernelspec has an empty argv');
-    const child = spawn(command, args, { cwd: this.options.cwd, env: { ...(this.options.env ?? process.env), ...this.spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const base = this.options.env ?? process.env;
+    // tslab's launcher is `#!/usr/bin/env node`: the node running this process is always on its PATH.
+    const path = [dirname(process.execPath), base.PATH].filter((p) => p !== undefined && p !== '').join(delimiter);
+    const child = spawn(command, args, { cwd: this.options.cwd, env: { ...base, PATH: path, ...this.spec.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     killOnExit(child);
     const log = this.options.log;
