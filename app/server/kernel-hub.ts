@@ -207,6 +207,21 @@ export class KernelHub {
     room.labs.clear();
   }
 
+  /** The process id of a notebook's kernel, while it runs. */
+  kernelPid(notebook: string): number | undefined {
+    return this.rooms.get(notebook)?.kernel?.pid;
+  }
+
+  /** Stops one notebook's kernel (the page shows it dead until Restart). */
+  async shutdown(notebook: string): Promise<void> {
+    const room = this.rooms.get(notebook);
+    if (room === undefined) return;
+    this.dropLabs(room);
+    const kernel = room.kernel ?? (await room.starting?.catch(() => undefined));
+    room.kernel = undefined;
+    await kernel?.shutdown();
+  }
+
   async shutdownAll(): Promise<void> {
     await Promise.all([...this.rooms.values()].map(async (room) => {
       this.dropLabs(room);

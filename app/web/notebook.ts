@@ -329,7 +329,13 @@ async function runAll(): Promise<void> {
         break;
       }
       select(i);
-      const status = await runCell(cell, false);
+      let status = await runCell(cell, false);
+      // tslab cancels requests for about 200 ms after a failed cell: a cell refused that way runs again.
+      if (status === 'abort') {
+        await new Promise((r) => setTimeout(r, 300));
+        status = await runCell(cell, false);
+      }
+      if (status === 'error') await new Promise((r) => setTimeout(r, 300));
       if (status === 'dead') {
         outcome = 'dead';
         say('The kernel died during Run all: restart it with "Restart kernel".');
