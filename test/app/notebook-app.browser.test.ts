@@ -2,10 +2,10 @@
 // diagrams drawn, its tables readable, Save and Revert, a dead kernel, and nothing leaving 127.0.0.1.
 // It works on copies of the notebooks under .lab/ (so the kernel finds the project's packages), never
 // on the committed files.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectKernelSpec, startNotebookApp, type RunningNotebookApp } from '@client-auth-lab/app';
 import { isCI, listNotebooks, root } from '../notebooks/run-notebooks.js';
 
@@ -58,6 +58,8 @@ describe.runIf(!missing || isCI)('the built-in notebook app in Chromium', () => 
     originals = join(scratch, 'originals');
     cpSync(join(root, 'notebooks'), notebooks, { recursive: true, filter: (f) => !f.includes('.ipynb_checkpoints') });
     cpSync(join(root, 'notebooks'), originals, { recursive: true, filter: (f) => !f.includes('.ipynb_checkpoints') });
+    // Cells read files next to the notebooks' folder (../examples/nginx/nginx.conf): the copy sees the same ones.
+    for (const dir of ['examples', 'exercises', 'solutions', 'docs']) if (existsSync(join(root, dir))) symlinkSync(join(root, dir), join(scratch, dir));
     app = await startNotebookApp({ root, notebooksDir: notebooks, pristineDir: originals, kernelSpec: projectKernelSpec(root), port: 0 });
     context = await chromium.launchPersistentContext(join(scratch, 'chromium-profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1400, height: 1000 } });
     // Nothing may leave the machine: every request not to loopback is recorded and refused.
@@ -68,6 +70,13 @@ describe.runIf(!missing || isCI)('the built-in notebook app in Chromium', () => 
       return route.abort();
     });
   }, 120_000);
+
+  // A failed test still leaves nothing running: its pages are closed and its kernels stopped.
+  afterEach(async () => {
+    for (const page of context?.pages() ?? []) await page.close().catch(() => {});
+    for (const stem of chapters) await app?.hub.shutdown(stem);
+    for (const stem of ['00-welcome', '01-client-types', '02-client-secrets']) await app?.hub.shutdown(stem);
+  });
 
   afterAll(async () => {
     await context?.close();
