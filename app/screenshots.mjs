@@ -2,7 +2,7 @@
 // (NN-topic.png: the first trace the chapter shows, or its top; trace-panel.png: the trace panel of
 // chapter 03). Works on copies of the notebooks under .lab/, in Debian's Chromium (/usr/bin/chromium).
 // AUTHLAB_APP_CHAPTERS=03,09 limits the chapters.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -19,6 +19,8 @@ mkdirSync(out, { recursive: true });
 mkdirSync(join(root, '.lab'), { recursive: true });
 const scratch = mkdtempSync(join(root, '.lab', 'screenshots-'));
 cpSync(join(root, 'notebooks'), join(scratch, 'notebooks'), { recursive: true });
+// Cells read files next to the notebooks' folder (../examples/nginx/nginx.conf): the copy sees the same ones.
+for (const dir of ['examples', 'exercises', 'solutions', 'docs']) if (existsSync(join(root, dir))) symlinkSync(join(root, dir), join(scratch, dir));
 const app = await startNotebookApp({ root, notebooksDir: join(scratch, 'notebooks'), kernelSpec: projectKernelSpec(root), port: 0 });
 const context = await chromium.launchPersistentContext(join(scratch, 'profile'), { executablePath: '/usr/bin/chromium', headless: true, args: flags, viewport: { width: 1440, height: 960 } });
 await context.route('**/*', (route) => (['127.0.0.1', 'localhost'].includes(new URL(route.request().url()).hostname) ? route.continue() : route.abort()));
