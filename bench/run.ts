@@ -11,7 +11,9 @@
  *   BENCH_CASES         comma list of private_key_jwt,client_secret_basic,tls_client_auth,workshop (default all);
  *                       BENCH_CASES=workshop runs only the room of students (with BENCH_PEER=0 BENCH_LIMIT=0
  *                       BENCH_GRADER=0 BENCH_NOTEBOOKS=0 to skip the rest)
- *   BENCH_STUDENTS      students in the workshop case (default 200), BENCH_STUDENT_REQUESTS token requests each (default 50)
+ *   BENCH_STUDENTS      students in the workshop case (default 200), BENCH_STUDENT_REQUESTS token requests each (default 50);
+ *                       the case runs on one process, then on two processes sharing a throwaway PostgreSQL
+ *                       (Debian's postgresql; BENCH_POSTGRES=0 skips that)
  *   BENCH_PEER=0        skip oidc-provider       BENCH_LIMIT=0      skip the local limit
  *   BENCH_GRADER=0      skip the grader timings  BENCH_NOTEBOOKS=0  skip the notebook timings
  *   BENCH_APP=0         skip the built-in notebook app (npm start → index, Run all of 03 vs nbclient, check in the app)
@@ -29,6 +31,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { openLabCertificateAuthority } from '@client-auth-lab/lab-server';
 import { runLoad, type LoadResult, type RequestSpec } from './load.js';
 import { startProcess, type RunningProcess } from './servers.js';
+import { findPostgresBin, startBenchPostgres, type BenchPostgres } from './postgres.js';
 import { runWorkshop, type WorkshopResult } from './workshop.js';
 import { appTimings, type AppTimed } from './app.js';
 
@@ -462,13 +465,31 @@ async function main(): Promise<number> {
       else errors.push('express static: not measured');
     }
 
-    let workshop: WorkshopResult | undefined;
+    const workshops: WorkshopResult[] = [];
+    let postgresRssMiB: number | undefined;
     if (WORKSHOP) {
-      log('case workshop');
+      const room = { root, authlab, students: Math.round(envNumber('BENCH_STUDENTS', 200)), requestsPerStudent: Math.round(envNumber('BENCH_STUDENT_REQUESTS', 50)) };
+      log('case workshop (one process)');
       try {
-        workshop = await runWorkshop({ root, authlab, students: Math.round(envNumber('BENCH_STUDENTS', 200)), requestsPerStudent: Math.round(envNumber('BENCH_STUDENT_REQUESTS', 50)) });
+        workshops.push(await runWorkshop(room));
       } catch (error) {
         errors.push(`workshop: ${(error as Error).message}`);
+      }
+      const bin = enabled('BENCH_POSTGRES') ? findPostgresBin() : undefined;
+      if (bin === undefined) {
+        log('case workshop (two processes on PostgreSQL): skipped, no PostgreSQL (apt-get install postgresql) or BENCH_POSTGRES=0');
+      } else {
+        log('case workshop (two processes on PostgreSQL)');
+        let cluster: BenchPostgres | undefined;
+        try {
+          cluster = await startBenchPostgres(bin);
+          const database = cluster;
+          workshops.push(await runWorkshop({ ...room, storeUrl: cluster.url, onDone: () => { postgresRssMiB = database.rssMiB(); } }));
+        } catch (error) {
+          errors.push(`workshop on PostgreSQL: ${(error as Error).message}`);
+        } finally {
+          await cluster?.destroy();
+        }
       }
     }
 
@@ -520,16 +541,24 @@ async function main(): Promise<number> {
       lines.push(`| lab private_key_jwt as a fraction of the slower (median of the rounds' own fractions) | ${fraction === undefined ? '—' : `${(fraction * 100).toFixed(0)} %`} |`);
       targets.push({ name: 'lab private_key_jwt ≥ 70 % of the local limit', holds: fraction === undefined ? undefined : fraction >= 0.7, detail: fraction === undefined ? '' : `${(fraction * 100).toFixed(0)} % of ${fmt(slower)}/s` });
     }
-    if (workshop !== undefined) {
-      const w = workshop;
+    const first = workshops[0];
+    if (first !== undefined) {
       lines.push('');
-      lines.push(`Workshop: ${w.students} students on one shared server (--registration-token, --traces self), each registering, sending ${w.requestsPerStudent} token requests (a quarter refused on purpose) and reading its own traces`);
+      lines.push(`Workshop: ${first.students} students on one shared server (--registration-token, --traces self), each registering, sending ${first.requestsPerStudent} token requests (a quarter refused on purpose) and reading its own traces; on two processes every request goes to the next process in turn`);
       lines.push('');
-      lines.push('| processes | store | requests | 5xx | unexpected answers | isolation failures | p50 ms | p99 ms | wall s | server RSS MiB |');
+      lines.push('| processes | store | requests | 5xx | unexpected answers | isolation failures | p50 ms | p99 ms | wall s | server RSS MiB (each) |');
       lines.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-      lines.push(`| ${w.processes} | memory | ${w.requests} | ${w.serverErrors} | ${w.unexpected} | ${w.isolationFailures} | ${fmt(w.p50, 2)} | ${fmt(w.p99, 2)} | ${fmt(w.wallSeconds, 1)} | ${fmt(w.serverRssMiB)} |`);
-      for (const sample of w.failureSamples) lines.push(`  failure: ${sample}`);
-      targets.push({ name: 'workshop: every student sees exactly its own traces, zero 5xx', holds: w.serverErrors === 0 && w.isolationFailures === 0 && w.unexpected === 0, detail: `${w.serverErrors} 5xx, ${w.isolationFailures} isolation failures, ${w.unexpected} unexpected` });
+      for (const w of workshops) {
+        const each = w.serverRssEachMiB.length > 1 ? ` (${w.serverRssEachMiB.map((r) => fmt(r)).join(' + ')})` : '';
+        lines.push(`| ${w.processes} | ${w.store} | ${w.requests} | ${w.serverErrors} | ${w.unexpected} | ${w.isolationFailures} | ${fmt(w.p50, 2)} | ${fmt(w.p99, 2)} | ${fmt(w.wallSeconds, 1)} | ${fmt(w.serverRssMiB)}${each} |`);
+        for (const sample of w.failureSamples) lines.push(`  failure: ${sample}`);
+        targets.push({
+          name: `workshop (${w.processes === 1 ? 'one process' : `${w.processes} processes on ${w.store}`}): every student sees exactly its own traces, zero 5xx`,
+          holds: w.serverErrors === 0 && w.isolationFailures === 0 && w.unexpected === 0,
+          detail: `${w.serverErrors} 5xx, ${w.isolationFailures} isolation failures, ${w.unexpected} unexpected`,
+        });
+      }
+      if (postgresRssMiB !== undefined) lines.push(`PostgreSQL's processes after the run: ${fmt(postgresRssMiB)} MiB RSS added up (shared buffers counted in each)`);
     }
     if (grader.length > 0) {
       lines.push('');
@@ -579,7 +608,8 @@ async function main(): Promise<number> {
       settings: { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS, rounds: ROUNDS, cases: CASES, labArgs: LAB_ARGS },
       token: results.map(({ failureSamples, ...r }) => ({ ...r, ...(failureSamples.length > 0 ? { failureSamples } : {}) })),
       limit,
-      workshop,
+      workshops,
+      postgresRssMiB,
       grader,
       notebooks,
       app: appRows,
@@ -588,7 +618,7 @@ async function main(): Promise<number> {
     };
     writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
     log(`wrote ${join(resultsDir, 'latest.json')}`);
-    const workshopFailed = workshop !== undefined && (workshop.serverErrors > 0 || workshop.isolationFailures > 0 || workshop.unexpected > 0);
+    const workshopFailed = workshops.some((w) => w.serverErrors > 0 || w.isolationFailures > 0 || w.unexpected > 0);
     return errors.length > 0 || workshopFailed || results.some((r) => r.failures > 0) ? 1 : 0;
   } finally {
     rmSync(f.dir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
  * Each student registers with the initial access token, sends mixed token requests (a quarter with a
  * wrong secret, refused on purpose), then reads its own traces: it must see exactly its own requests,
  * and a neighbour's trace must stay hidden. Reported: 5xx count, p50/p99 latency, the server's memory.
+ * Run for one process, and for two processes on one PostgreSQL database taking requests in turn.
  */
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { startProcess } from './servers.js';
 
 export interface WorkshopResult {
   processes: number;
+  store: 'memory' | 'postgres';
   students: number;
   requestsPerStudent: number;
   requests: number;
@@ -20,7 +22,9 @@ export interface WorkshopResult {
   p50: number;
   p99: number;
   wallSeconds: number;
+  /** The RSS of all the server processes together. */
   serverRssMiB: number | undefined;
+  serverRssEachMiB: (number | undefined)[];
   failureSamples: string[];
 }
 
@@ -67,13 +71,38 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] as number;
 }
 
-export async function runWorkshop(options: { root: string; authlab: string; students: number; requestsPerStudent: number }): Promise<WorkshopResult> {
+export interface WorkshopOptions {
+  root: string;
+  authlab: string;
+  students: number;
+  requestsPerStudent: number;
+  /**
+   * A PostgreSQL database: two processes share it (`--store`, one issuer), and every request goes
+   * to the next process in turn, as a round-robin load balancer would send it.
+   */
+  storeUrl?: string;
+  /** Called after the room has finished, before the servers stop (to read the database's memory). */
+  onDone?: () => void;
+}
+
+export async function runWorkshop(options: WorkshopOptions): Promise<WorkshopResult> {
   const registrationToken = 'bench-room-token';
   const instructorToken = 'bench-instructor-token';
-  const server = await startProcess('authlab server (workshop)', [
-    options.authlab, 'server', '--port', '0', '--tls-port', '0', '--registration-token', registrationToken, '--traces', 'self', '--instructor-token', instructorToken,
+  const shared = options.storeUrl === undefined ? [] : ['--store', options.storeUrl, '--issuer', 'http://workshop.bench.invalid'];
+  const start = (n: number) => startProcess(`authlab server (workshop${options.storeUrl === undefined ? '' : `, process ${n + 1} on PostgreSQL`})`, [
+    options.authlab, 'server', '--port', '0', '--tls-port', '0', '--registration-token', registrationToken, '--traces', 'self', '--instructor-token', instructorToken, ...shared,
   ], { cwd: options.root, wantHttps: true });
-  const base = server.httpUrl;
+  const servers = [];
+  try {
+    for (let n = 0; n < (options.storeUrl === undefined ? 1 : 2); n++) servers.push(await start(n));
+  } catch (error) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw error;
+  }
+  let turn = 0;
+  const bases = servers.map((s) => s.httpUrl);
+  /** The next process's URL (the only one with a single process). */
+  const next = (): string => bases[turn++ % bases.length] as string;
   const latencies: number[] = [];
   const failureSamples: string[] = [];
   let serverErrors = 0;
@@ -95,7 +124,7 @@ export async function runWorkshop(options: { root: string; authlab: string; stud
   const started = performance.now();
   try {
     const students = await Promise.all(Array.from({ length: options.students }, async (_, i) => {
-      const registered = await timed(`${base}/register`, 'POST', { 'content-type': 'application/json', authorization: `Bearer ${registrationToken}` }, JSON.stringify({
+      const registered = await timed(`${next()}/register`, 'POST', { 'content-type': 'application/json', authorization: `Bearer ${registrationToken}` }, JSON.stringify({
         client_name: `student ${i}`, token_endpoint_auth_method: 'client_secret_post', grant_types: ['client_credentials'],
       }));
       if (registered.status !== 201) {
@@ -108,9 +137,11 @@ export async function runWorkshop(options: { root: string; authlab: string; stud
       for (let n = 0; n < options.requestsPerStudent; n++) {
         // A quarter fail on purpose: a wrong secret, refused with invalid_client.
         const wrong = n % 4 === 3;
-        const answer = await timed(`${base}/token`, 'POST', { 'content-type': 'application/x-www-form-urlencoded' },
+        const answer = await timed(`${next()}/token`, 'POST', { 'content-type': 'application/x-www-form-urlencoded' },
           new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId as string, client_secret: wrong ? 'not-the-secret' : secret as string }).toString());
-        if (answer.status !== (wrong ? 401 : 200)) {
+        // RFC 6749 §5.2: invalid_client is 401 only with a challenge to answer (Basic); credentials in the body get 400.
+        const expected = wrong ? (answer.status === 400 || answer.status === 401) && answer.body?.error === 'invalid_client' : answer.status === 200;
+        if (!expected) {
           unexpected += 1;
           note(`token (${wrong ? 'wrong' : 'right'} secret) → ${answer.status} ${JSON.stringify(answer.body)}`);
         }
@@ -120,7 +151,7 @@ export async function runWorkshop(options: { root: string; authlab: string; stud
     // Each student reads its own traces: exactly its registration and its token requests, nobody else's.
     for (const student of students) {
       if (student === undefined) continue;
-      const own = await timed(`${base}/lab/traces?limit=1000`, 'GET', { authorization: `Bearer ${student.rat}` });
+      const own = await timed(`${next()}/lab/traces?limit=1000`, 'GET', { authorization: `Bearer ${student.rat}` });
       const traces = (own.body?.traces ?? []) as { id: string; clientId?: string }[];
       const foreign = traces.filter((t) => t.clientId !== student.clientId);
       if (own.status !== 200 || traces.length !== options.requestsPerStudent + 1 || foreign.length > 0) {
@@ -135,17 +166,21 @@ export async function runWorkshop(options: { root: string; authlab: string; stud
       const neighbour = students[(i + 1) % students.length];
       const theirs = neighbour?.traceIds[0];
       if (me === undefined || theirs === undefined || me === neighbour) continue;
-      const peek = await timed(`${base}/lab/traces/${theirs}`, 'GET', { authorization: `Bearer ${me.rat}` });
+      const peek = await timed(`${next()}/lab/traces/${theirs}`, 'GET', { authorization: `Bearer ${me.rat}` });
       if (peek.status !== 404) {
         isolationFailures += 1;
         note(`${me.clientId} read a neighbour's trace: ${peek.status}`);
       }
     }
     const wallSeconds = (performance.now() - started) / 1000;
-    const serverRssMiB = rssMiB(server.child.pid);
+    options.onDone?.();
+    const each = servers.map((server) => rssMiB(server.child.pid));
+    const serverRssMiB = each.some((r) => r === undefined) ? undefined : each.reduce((sum: number, r) => sum + (r as number), 0);
     const sorted = [...latencies].sort((a, b) => a - b);
     return {
-      processes: 1,
+      processes: servers.length,
+      store: options.storeUrl === undefined ? 'memory' : 'postgres',
+      serverRssEachMiB: each,
       students: options.students,
       requestsPerStudent: options.requestsPerStudent,
       requests: latencies.length,
@@ -160,6 +195,6 @@ export async function runWorkshop(options: { root: string; authlab: string; stud
     };
   } finally {
     agent.destroy();
-    await server.stop();
+    await Promise.all(servers.map((server) => server.stop()));
   }
 }

@@ -8,6 +8,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import { validateClientMetadata, OAuthError } from '@client-auth-lab/lib';
 import { resolveConfig, type LabServerOptions } from './config.js';
 import { createLabContext, PATHS, type LabContext } from './context.js';
+import { errorResponseHeaders } from './errors.js';
 import { traced, type ExchangeHandler } from './exchange.js';
 import { authorizationEndpoint } from './routes/authorization.js';
 import { backchannelAuthenticationEndpoint } from './routes/backchannel.js';
@@ -21,6 +22,7 @@ import { revocationEndpoint } from './routes/revocation.js';
 import { tokenEndpoint } from './routes/token.js';
 import { createMemoryStore } from './store/memory.js';
 import type { LabStore, StoredClient } from './store/types.js';
+import { StoreUnavailableError } from './store/unavailable.js';
 import { TraceBuffer } from './traces.js';
 
 export interface LabAppOptions extends LabServerOptions {
@@ -80,11 +82,32 @@ function notFound(): RequestHandler {
 
 /** Last resort for an error no handler answered: logged, and the client still gets JSON. */
 function answerUnhandled(log: (message: string) => void, res: ServerResponse, error: unknown): void {
+  if (error instanceof StoreUnavailableError && !res.headersSent) {
+    // A lab route reading the shared store while the database went away: 503, as everywhere else.
+    const text = JSON.stringify(error.toResponseBody());
+    res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', ...errorResponseHeaders(error), 'Content-Length': String(Buffer.byteLength(text)) });
+    return void res.end(text);
+  }
   log(`lab-server: unhandled error: ${(error as Error)?.stack ?? String(error)}`);
   if (res.headersSent) return void res.end();
   const text = JSON.stringify({ error: 'invalid_request', error_description: 'the request could not be processed' });
   res.writeHead(400, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)) });
   res.end(text);
+}
+
+/**
+ * Runs refresh() before the request is routed; while the database is down the request is answered
+ * 503 with Retry-After (and traced), and the next request tries again.
+ */
+function catchUpWithOtherProcesses(ctx: LabContext): RequestHandler {
+  const answerUnavailable = (error: unknown) => traced(ctx, 'store', (x) => {
+    x.fail(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(String((error as Error)?.message ?? error)));
+  });
+  return (req, res, next) => {
+    (ctx.store.refresh as () => Promise<void>).call(ctx.store)
+      .then(() => next(), (error: unknown) => answerUnavailable(error)(req, res))
+      .catch((error: unknown) => answerUnhandled(ctx.config.log, res, error));
+  };
 }
 
 export function createLabApp(options: LabAppOptions): Express {
@@ -110,6 +133,8 @@ export function createLabApp(options: LabAppOptions): Express {
     }));
   };
 
+  // A store shared by several processes: every request first catches up with what the others changed.
+  if (store.refresh !== undefined) app.use(catchUpWithOtherProcesses(ctx));
   route(PATHS.metadata, 'discovery', { get: discoveryEndpoint });
   route(PATHS.openidConfiguration, 'discovery', { get: discoveryEndpoint });
   route(PATHS.jwks, 'jwks', { get: jwksEndpoint });

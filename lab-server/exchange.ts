@@ -11,6 +11,7 @@ import { presentedCertificate, isTlsRequest, type PresentedCertificate } from '.
 import type { LabContext } from './context.js';
 import { asOAuthError, errorResponseHeaders, NO_STORE_HEADERS } from './errors.js';
 import { readForm, readJsonObject, queryParameters, type FormParameters } from './form.js';
+import { StoreUnavailableError } from './store/unavailable.js';
 import { maskParameters, newTraceId, traceHeaders, type Trace, type TraceRequest } from './traces.js';
 
 /**
@@ -37,6 +38,7 @@ export class Exchange {
   method: string | undefined;
   #certificate: PresentedCertificate | undefined | null = null;
   #answered = false;
+  #delivered: Promise<void> = Promise.resolve();
 
   readonly path: string;
 
@@ -126,9 +128,40 @@ export class Exchange {
     // and without a length a keep-alive answer would be sent chunked), except where RFC 9110 §8.6
     // forbids it: a 204 has no body and no length.
     const text = body === undefined ? '' : JSON.stringify(body);
-    this.res.writeHead(status, status === 204 ? allHeaders : { ...allHeaders, 'Content-Length': String(Buffer.byteLength(text)) });
-    this.res.end(text);
-    this.record(status, allHeaders, body, error);
+    this.#deliver(status, allHeaders, body, error, () => {
+      this.res.writeHead(status, status === 204 ? allHeaders : { ...allHeaders, 'Content-Length': String(Buffer.byteLength(text)) });
+      this.res.end(text);
+    });
+  }
+
+  /** Resolves once the answer has been written (on a shared store, after its changes were committed). */
+  get delivered(): Promise<void> {
+    return this.#delivered;
+  }
+
+  /**
+   * Writes the answer and records its trace. On a store shared by several processes the trace is
+   * recorded first and the answer waits for commit(), so that what a client was told is durable and
+   * known to every process; if the commit fails, the answer becomes a 503 and the trace says so.
+   */
+  #deliver(status: number, headers: Record<string, string>, body: unknown, error: OAuthError | undefined, write: () => void): void {
+    if (this.ctx.store.refresh === undefined || error instanceof StoreUnavailableError) {
+      write();
+      this.record(status, headers, body, error);
+      return;
+    }
+    const trace = this.record(status, headers, body, error);
+    this.#delivered = this.ctx.store.commit().then(write, (failure: unknown) => {
+      const unavailable = failure instanceof StoreUnavailableError ? failure : new StoreUnavailableError(String((failure as Error)?.message ?? failure));
+      const answer = unavailable.toResponseBody();
+      const answerHeaders: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', ...errorResponseHeaders(unavailable), 'X-Lab-Trace-Id': this.id };
+      const text = JSON.stringify(answer);
+      this.notes.push(`the answer (${status}) was not sent: ${unavailable.message}`);
+      trace.outcome = { ok: false, error: unavailable.error, code: unavailable.code, ...(unavailable.spec === undefined ? {} : { spec: unavailable.spec }) };
+      trace.response = { status: unavailable.status, headers: answerHeaders, body: answer };
+      this.res.writeHead(unavailable.status, { ...answerHeaders, 'Content-Length': String(Buffer.byteLength(text)) });
+      this.res.end(text);
+    });
   }
 
   /** Sends a JSON answer that must not be cached (RFC 6749 §5.1). */
@@ -140,9 +173,10 @@ export class Exchange {
     if (this.#answered) return;
     this.#answered = true;
     const headers = { Location: location, ...NO_STORE_HEADERS, 'X-Lab-Trace-Id': this.id };
-    this.res.writeHead(302, { ...headers, 'Content-Length': '0' });
-    this.res.end();
-    this.record(302, headers, undefined, error);
+    this.#deliver(302, headers, undefined, error, () => {
+      this.res.writeHead(302, { ...headers, 'Content-Length': '0' });
+      this.res.end();
+    });
   }
 
   /** Answers with an OAuth error (RFC 6749 §5.2), keeping lib's checks in the trace. */
@@ -155,7 +189,7 @@ export class Exchange {
     this.send(error.status, error.toResponseBody(), headers, error);
   }
 
-  record(status: number, headers: Record<string, string>, body: unknown, error?: OAuthError): void {
+  record(status: number, headers: Record<string, string>, body: unknown, error?: OAuthError): Trace {
     const trace: Trace = {
       id: this.id,
       time: new Date().toISOString(),
@@ -175,6 +209,7 @@ export class Exchange {
     if (this.clientId !== undefined) trace.clientId = this.clientId;
     if (this.method !== undefined) trace.method = this.method;
     this.ctx.traces.add(trace);
+    return trace;
   }
 }
 
@@ -192,6 +227,7 @@ export function traced(ctx: LabContext, endpoint: string, handler: ExchangeHandl
     } catch (error) {
       exchange.fail(error);
     }
+    await exchange.delivered;
   };
 }
 

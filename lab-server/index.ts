@@ -5,8 +5,10 @@ export { startLabServer } from './listen.js';
 export type { StartLabServerOptions, RunningLabServer } from './listen.js';
 export { startLab, formatTrace, NOTEBOOK_APP_LABS_ENV } from './notebook.js';
 export type { Lab, LabEndpoints } from './notebook.js';
-export { notebookHelpers, displayTrace, displayBundle, comparePrediction } from './notebook-helpers.js';
-export type { NotebookHelpers, Prediction, PredictionLine, PredictionResult, Refusal, TslabModule } from './notebook-helpers.js';
+export { notebookHelpers, displayTrace, displayBundle, comparePrediction, replayBundle, showReplay, foldedBundle, showFolded } from './notebook-helpers.js';
+export type { NotebookHelpers, Prediction, PredictionLine, PredictionResult, Refusal, ReplayListing, ReplayListingEntry, FoldOptions, TslabModule } from './notebook-helpers.js';
+export { startLabNginx, checkPredictionTable, checkPredictionAndRecord, htmlTable, showTable, nginxTemplateForwarding, versionAtLeast, NGINX_ESCAPED_CERT_SINCE } from './notebook-helpers.js';
+export type { NginxCertificateVariable, PredictedCase } from './notebook-helpers.js';
 export { resolveConfig, parseProfileName, normalizeAddress, DEFAULT_RESOURCE_SERVER, DEFAULT_USERS } from './config.js';
 export type { LabServerOptions, ResolvedConfig, ProfileName, ResourceServerCredentials, TrustedAssertionIssuer, LabUser } from './config.js';
 export { PATHS } from './context.js';
@@ -18,6 +20,8 @@ export type { Trace, TraceRequest, TraceResponse, CertificateSummary, TraceBuffe
 export { ClassroomTally } from './classroom.js';
 export type { ClassView, ClassRow, FailingCheck, LastResult } from './classroom.js';
 export { createMemoryStore, openFileStore, STORE_FILE } from './store/index.js';
+export { openPostgresStore, PostgresLabStore, isPostgresUrl, migrate, SCHEMA_VERSION, StoreUnavailableError } from './store/index.js';
+export type { PostgresStoreOptions, SharedMaterial } from './store/index.js';
 export type {
   LabStore, Collection, StoredClient, TokenRecord, AuthorizationCodeRecord, DeviceCodeRecord, CibaRequestRecord,
 } from './store/index.js';

@@ -12,6 +12,7 @@ import {
   createCertificateAuthority, generateKeyPair, issueCertificate, loadCertificateAuthority,
   type CertificateAuthority, type GeneratedKeyPair, type KeySpec,
 } from '@client-auth-lab/lib';
+import type { SharedMaterial } from './store/types.js';
 
 export const CA_CERTIFICATE_FILE = 'lab-ca.pem';
 export const CA_KEY_FILE = 'lab-ca.key.pem';
@@ -88,20 +89,37 @@ function serverCertificateFits(pem: string, ca: CertificateAuthority, hosts: rea
   }
 }
 
+/** The lab CA as several processes share it (SharedMaterial's `lab-ca`). */
+interface SharedCertificateAuthority {
+  privateKeyPem: string;
+  certificatePem: string;
+}
+
+function newLabCertificateAuthority(): Promise<CertificateAuthority> {
+  return createCertificateAuthority({ subject: '/O=client-auth-lab/CN=client-auth-lab CA', days: 3650 });
+}
+
 /**
- * Loads the lab CA from `directory`, or makes one (and saves it there). Without a directory the CA
+ * Loads the lab CA from `directory`, or makes one (and saves it there). With `shared` (the PostgreSQL
+ * store), every process of the server uses the one CA the first of them made. Without either the CA
  * lives only as long as the process.
  */
-export async function openLabCertificateAuthority(directory?: string): Promise<LabCertificateAuthority> {
+export async function openLabCertificateAuthority(directory?: string, shared?: SharedMaterial): Promise<LabCertificateAuthority> {
   let ca: CertificateAuthority;
   const caCertPath = directory === undefined ? undefined : join(directory, CA_CERTIFICATE_FILE);
   const caKeyPath = directory === undefined ? undefined : join(directory, CA_KEY_FILE);
   const storedCert = caCertPath === undefined ? undefined : await readIfPresent(caCertPath);
   const storedKey = caKeyPath === undefined ? undefined : await readIfPresent(caKeyPath);
-  if (storedCert !== undefined && storedKey !== undefined) {
+  if (shared !== undefined) {
+    const agreed = JSON.parse(await shared.agree('lab-ca', async () => {
+      const made = await newLabCertificateAuthority();
+      return JSON.stringify({ privateKeyPem: made.key.privateKeyPem, certificatePem: made.certificatePem } satisfies SharedCertificateAuthority);
+    })) as SharedCertificateAuthority;
+    ca = loadCertificateAuthority(agreed.privateKeyPem, agreed.certificatePem);
+  } else if (storedCert !== undefined && storedKey !== undefined) {
     ca = loadCertificateAuthority(storedKey, storedCert);
   } else {
-    ca = await createCertificateAuthority({ subject: '/O=client-auth-lab/CN=client-auth-lab CA', days: 3650 });
+    ca = await newLabCertificateAuthority();
     if (directory !== undefined) {
       await mkdir(directory, { recursive: true });
       await writeAtomically(caKeyPath as string, ca.key.privateKeyPem, true);

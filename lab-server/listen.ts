@@ -13,9 +13,10 @@ import type { LabServerOptions } from './config.js';
 import type { LabContext } from './context.js';
 import { recordParserRejection } from './exchange.js';
 import { openLabCertificateAuthority, type LabCertificateAuthority } from './lab-ca.js';
-import { openServerSigningKey } from './signing-key.js';
+import { openServerSigningKey, type ServerSigningKey } from './signing-key.js';
 import { openFileStore } from './store/file.js';
 import { createMemoryStore } from './store/memory.js';
+import { isPostgresUrl, openPostgresStore, redactedDatabaseUrl } from './store/postgres.js';
 import type { LabStore } from './store/types.js';
 
 export interface StartLabServerOptions extends LabServerOptions {
@@ -29,6 +30,12 @@ export interface StartLabServerOptions extends LabServerOptions {
   publicHost?: string;
   /** Data directory: the store, the lab CA and the keys persist there. Memory only without it. */
   dataDir?: string;
+  /**
+   * A PostgreSQL database (postgres://…) instead of a data directory: clients, tokens, the replay
+   * store, the lab CA, the keys and the traces live there, shared by every process started with the
+   * same database and issuer.
+   */
+  storeUrl?: string;
   /** Clients registered at start (the --clients file's content). */
   clients?: readonly Record<string, unknown>[];
   /** Extra DER trust anchors for tls_client_auth, besides the lab CA. */
@@ -129,9 +136,20 @@ export async function startLabServer(options: StartLabServerOptions = {}): Promi
   const host = options.host ?? '127.0.0.1';
   const publicHost = options.publicHost ?? 'localhost';
   const log = options.log ?? ((message: string) => console.error(message));
-  const store = options.dataDir === undefined ? createMemoryStore() : await openFileStore(options.dataDir, (error) => log(`lab-server: store write failed: ${error.message}`));
-  const ca = await openLabCertificateAuthority(options.dataDir);
-  const signingKey = await openServerSigningKey(options.dataDir);
+  if (options.storeUrl !== undefined && options.dataDir !== undefined) throw new TypeError('give a data directory or a PostgreSQL store, not both');
+  if (options.storeUrl !== undefined && !isPostgresUrl(options.storeUrl)) throw new TypeError(`the store must be a postgres:// or postgresql:// URL, not '${redactedDatabaseUrl(options.storeUrl)}'`);
+  const postgres = options.storeUrl === undefined ? undefined : await openPostgresStore(options.storeUrl, { log });
+  const store: LabStore = postgres
+    ?? (options.dataDir === undefined ? createMemoryStore() : await openFileStore(options.dataDir, (error) => log(`lab-server: store write failed: ${error.message}`)));
+  let ca: LabCertificateAuthority;
+  let signingKey: ServerSigningKey;
+  try {
+    ca = await openLabCertificateAuthority(options.dataDir, postgres?.shared);
+    signingKey = await openServerSigningKey(options.dataDir, postgres?.shared);
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
 
   let ctx: LabContext | undefined;
   const httpServer = http.createServer();
@@ -170,6 +188,10 @@ export async function startLabServer(options: StartLabServerOptions = {}): Promi
       caCertificatePem: ca.certificatePem,
     });
     ctx = labContextOf(app);
+    if (postgres !== undefined) {
+      await postgres.claimIssuer(ctx.config.issuer);
+      await postgres.attachTraces(ctx.traces);
+    }
     await store.commit();
     // express routes every request: one path for every endpoint.
     httpServer.on('request', app);

@@ -2,7 +2,7 @@
  * The helpers chapters use to show the server's answer and its trace, in one place:
  *
  *   import * as tslab from 'tslab';
- *   const { show, expectAccepted, expectRefused, tryRegister, showTrace, checkPrediction } = notebookHelpers(tslab, lab);
+ *   const { show, expectAccepted, expectRefused, tryRegister, showTrace, checkPrediction, showReplay } = notebookHelpers(tslab, lab);
  *
  * A trace becomes two display_data outputs (traceOutputs): the compact HTML, and the exchange as
  * text/vnd.mermaid with a sentence as its text/plain fallback.
@@ -116,6 +116,8 @@ export interface NotebookHelpers {
    * exception.
    */
   checkPrediction(prediction: Prediction | undefined | null, answer: LabResponse, server?: Lab): PredictionResult;
+  /** Shows the replay store as GET /lab/replay lists it (with `mark`, only the pairs with that jti), and returns the list. */
+  showReplay(mark?: string): Promise<ReplayListing>;
 }
 
 /** The members of a prediction compared, in the order a learner reads an answer. */
@@ -240,5 +242,206 @@ export function notebookHelpers(tslab: TslabModule, lab: Lab): NotebookHelpers {
     return result;
   }
 
-  return { show, expectAccepted, expectRefused, tryRegister, showTrace: (trace = lab.lastTrace()) => displayTrace(tslab, trace), refusals, checkPrediction };
+  return {
+    show, expectAccepted, expectRefused, tryRegister, showTrace: (trace = lab.lastTrace()) => displayTrace(tslab, trace), refusals, checkPrediction,
+    showReplay: (mark?: string) => showReplay(tslab, lab, mark),
+  };
+}
+
+// ---- chapters 00–05: the replay store ------------------------------------------------------
+
+/** One pair of the replay store, as GET /lab/replay lists it. */
+export interface ReplayListingEntry {
+  iss: string;
+  jti: string;
+  /** When the pair may be used again (ISO 8601, the lab clock). */
+  expires_at: string;
+  /** Seconds from the server's now until then. */
+  expires_in: number;
+}
+
+/** GET /lab/replay's answer. */
+export interface ReplayListing {
+  now: string;
+  entries: ReplayListingEntry[];
+}
+
+/** How many pairs a cell shows before folding the rest into one line. */
+const REPLAY_ROWS_SHOWN = 8;
+
+/**
+ * The replay list as a small table and as text, one display_data output. With `mark`, only the pairs
+ * with that jti are drawn (highlighted) and the others are counted; without, the first rows.
+ */
+export function replayBundle(listing: ReplayListing, mark?: string): MimeBundle {
+  const marked = listing.entries.filter((e) => e.jti === mark);
+  const shown = mark === undefined ? listing.entries.slice(0, REPLAY_ROWS_SHOWN) : marked;
+  const hidden = listing.entries.length - shown.length;
+  const heading = `Replay store at ${listing.now} (server clock): ${listing.entries.length} (iss, jti) pair${listing.entries.length === 1 ? '' : 's'} that may not be used again yet.`;
+  const rows = shown.map((e) => `<tr class="${e.jti === mark ? 'pass' : ''}"><td><code>${escapeHtml(e.iss)}</code></td><td><code>${e.jti === mark ? `<strong>${escapeHtml(e.jti)}</strong>` : escapeHtml(e.jti)}</code></td><td>${escapeHtml(e.expires_at)}</td><td>${e.expires_in} s</td></tr>`).join('');
+  const others = mark === undefined ? `… and ${hidden} more, expiring later.` : `${marked.length === 0 ? `No pair with jti ${mark}; ` : ''}${hidden} other pair${hidden === 1 ? '' : 's'} not shown.`;
+  const more = hidden > 0 || (mark !== undefined && marked.length === 0) ? `<p>${escapeHtml(others)}</p>` : '';
+  const html = `<div class="lab-replay"><p>${escapeHtml(heading)}</p>`
+    + (rows === '' ? '' : `<table class="lt"><thead><tr><th>iss</th><th>jti</th><th>expires at</th><th>expires in</th></tr></thead><tbody>${rows}</tbody></table>`)
+    + `${more}</div>`;
+  const text = [heading, ...shown.map((e) => `  ${e.jti === mark ? '→' : ' '} ${e.iss}  ${e.jti}  until ${e.expires_at} (${e.expires_in} s)`), ...(more === '' ? [] : [`  ${others}`])].join('\n');
+  return { data: { 'text/html': html, 'text/plain': text }, metadata: {} };
+}
+
+/** Asks the lab server for its replay list over HTTP (GET /lab/replay) and shows it. */
+export async function showReplay(tslab: TslabModule, lab: Lab, mark?: string): Promise<ReplayListing> {
+  const answer = await lab.request(`${lab.httpUrl}/lab/replay`);
+  if (answer.status !== 200) throw new Error(`GET /lab/replay answered HTTP ${answer.status}: ${bodyText(answer.body)}`);
+  const listing = answer.body as ReplayListing;
+  displayBundle(tslab, replayBundle(listing, mark));
+  return listing;
+}
+
+// ---- chapters 00–05: long text dumps, folded -----------------------------------------------
+
+export interface FoldOptions {
+  /** The label of the folded whole, e.g. "the whole DER dump". */
+  summary: string;
+  /** Lines to keep in view (the part the text talks about); by default the first `head` lines. */
+  keep?: RegExp | ((line: string, index: number) => boolean);
+  /** How many lines stay in view when `keep` is not given (default 12). */
+  head?: number;
+}
+
+/** The kept lines in view and the whole text behind a <details>, as HTML and as text. */
+export function foldedBundle(text: string, options: FoldOptions): MimeBundle {
+  const lines = text.replace(/\n+$/, '').split('\n');
+  const { keep } = options;
+  const kept = keep === undefined
+    ? lines.slice(0, options.head ?? 12)
+    : lines.filter((line, i) => (keep instanceof RegExp ? keep.test(line) : keep(line, i)));
+  const hidden = lines.length - kept.length;
+  const note = hidden > 0 ? `${options.summary}: ${lines.length} lines, ${hidden} folded` : options.summary;
+  const pre = (t: string): string => `<pre style="margin:0;white-space:pre;overflow-x:auto">${escapeHtml(t)}</pre>`;
+  const html = `<div class="lab-folded">${pre(kept.join('\n'))}`
+    + (hidden > 0 ? `<details><summary>${escapeHtml(note)}</summary>${pre(lines.join('\n'))}</details>` : '')
+    + '</div>';
+  const plain = hidden > 0 ? `${kept.join('\n')}\n… (${note}; open it in the HTML output)` : kept.join('\n');
+  return { data: { 'text/html': html, 'text/plain': plain }, metadata: {} };
+}
+
+/** Shows a long dump folded to the lines the chapter talks about; the rest opens on a click. */
+export function showFolded(tslab: TslabModule, text: string, options: FoldOptions): void {
+  displayBundle(tslab, foldedBundle(text, options));
+}
+
+// ── Chapters 06–12: a real nginx in front of the lab, and prediction tables ──────────────────────
+// (kept in one block; its imports are here so the block stays self-contained)
+import { readFile } from 'node:fs/promises';
+import { findNginx, nginxVersion, NGINX_EXAMPLE_CONFIGURATION, startNginx, type RunningNginx } from './nginx.js';
+
+/** The first nginx release with $ssl_client_escaped_cert (its changelog, 1.13.5). */
+export const NGINX_ESCAPED_CERT_SINCE = '1.13.5';
+
+/** The nginx variable a proxy forwards in X-Ssl-Cert: the URL-encoded PEM, or the deprecated tab-folded one. */
+export type NginxCertificateVariable = 'ssl_client_escaped_cert' | 'ssl_client_cert';
+
+/** True when `version` (e.g. "1.22.1") is at least `since` (e.g. "1.13.5"). */
+export function versionAtLeast(version: string, since: string): boolean {
+  const a = version.split('.').map(Number);
+  const b = since.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i += 1) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+  }
+  return true;
+}
+
+/**
+ * examples/nginx/nginx.conf forwarding `variable` instead: the deprecated $ssl_client_cert is the
+ * example's one forwarding line with the variable swapped, so chapter 06 can show a real nginx fold it.
+ */
+export function nginxTemplateForwarding(template: string, variable: NginxCertificateVariable): string {
+  const line = /^( +)proxy_set_header X-Ssl-Cert \$ssl_client_escaped_cert;$/m;
+  if (!line.test(template)) throw new Error('examples/nginx/nginx.conf changed: no "proxy_set_header X-Ssl-Cert $ssl_client_escaped_cert;" line');
+  return template.replace(line, `$1proxy_set_header X-Ssl-Cert $${variable};`);
+}
+
+/**
+ * Starts a real nginx in front of `lab` (which must trust 127.0.0.1 as a proxy) as this process's
+ * child, on a free port, with the lab CA's server certificate; undefined, with a sentence saying so,
+ * when nginx is not installed. Stop it with `.stop()`.
+ */
+export async function startLabNginx(lab: Lab, variable: NginxCertificateVariable = 'ssl_client_escaped_cert'): Promise<RunningNginx | undefined> {
+  const binary = findNginx();
+  if (binary === undefined) {
+    console.log('nginx is not installed here (Debian: apt-get install nginx): the cells below send what nginx would send upstream, from this notebook (simulated).');
+    return undefined;
+  }
+  const version = nginxVersion(binary);
+  if (variable === 'ssl_client_escaped_cert' && !versionAtLeast(version, NGINX_ESCAPED_CERT_SINCE)) {
+    console.log(`nginx/${version} predates $ssl_client_escaped_cert (nginx ${NGINX_ESCAPED_CERT_SINCE}): the cells below simulate the proxy instead.`);
+    return undefined;
+  }
+  const template = nginxTemplateForwarding(await readFile(NGINX_EXAMPLE_CONFIGURATION, 'utf8'), variable);
+  const certificate = await lab.server.ca.serverCertificate(['127.0.0.1', 'localhost']);
+  const proxy = await startNginx({ upstream: lab.httpUrl, certificatePem: certificate.certificatePem, privateKeyPem: certificate.privateKeyPem, binary, template });
+  console.log(`nginx/${proxy.version} started as a child of this kernel: ${proxy.url} → ${lab.httpUrl}, forwarding X-Ssl-Cert: $${variable}`);
+  return proxy;
+}
+
+/** One row of a prediction table: a case, the learner's prediction, and the server's answer to it. */
+export interface PredictedCase {
+  name: string;
+  prediction: Prediction | undefined | null;
+  answer: LabResponse;
+}
+
+/**
+ * Compares a whole table of predictions with the answers, as checkPrediction does for one, and shows
+ * one table (never throws): each row with the learner's guess, the server's status, error, code and
+ * failed check, so a drill of ten requests stays one output.
+ */
+export function checkPredictionTable(tslab: TslabModule, lab: Lab, cases: PredictedCase[]): PredictionResult[] {
+  const results = cases.map((c) => comparePrediction(c.prediction, c.answer, traceOf(lab, c.answer)));
+  const rows = cases.map((c, i) => {
+    const trace = traceOf(lab, c.answer);
+    const failed = trace?.checks.find((check) => !check.passed);
+    const result = results[i]!;
+    const guess = result.lines.length === 0 ? '(no prediction yet)' : result.lines.map((l) => `${l.member} ${l.predicted}`).join(', ');
+    const mark = result.lines.length === 0 ? '·' : result.matched ? '✓' : '✗';
+    const server = [`HTTP ${c.answer.status}`, c.answer.body?.error, trace?.outcome.code, failed === undefined ? undefined : `check "${failed.name}"`].filter((x) => x !== undefined).join(', ');
+    return { mark, name: c.name, guess, server, spec: failed?.spec ?? '', matched: result.matched };
+  });
+  const right = results.filter((r) => r.matched).length;
+  const written = results.filter((r) => r.lines.length > 0).length;
+  const heading = written === 0
+    ? `No predictions written yet: here is what the server answered to all ${cases.length}. Fill in the table above and run both cells again.`
+    : `${right} of ${cases.length} predicted right${written < cases.length ? ` (${cases.length - written} left blank)` : ''}. A ✗ is a rule worth rereading: the last column cites it.`;
+  const html = `<div class="lab-prediction"><p>${escapeHtml(heading)}</p><table class="lt"><thead><tr><th>case</th><th>you predicted</th><th>the server</th><th>rule</th></tr></thead><tbody>`
+    // The mark shares the case's cell: a column of one symbol would be squeezed to nothing by notebook table CSS.
+    + rows.map((r) => `<tr class="${r.matched ? 'pass' : 'fail'}"><td style="white-space:nowrap">${r.mark} ${escapeHtml(r.name)}</td><td>${escapeHtml(r.guess)}</td><td>${escapeHtml(r.server)}</td><td>${escapeHtml(r.spec)}</td></tr>`).join('')
+    + '</tbody></table></div>';
+  const text = [heading, ...rows.map((r) => `  ${r.mark} ${r.name}: you predicted ${r.guess}; the server: ${r.server}`)].join('\n');
+  displayBundle(tslab, { data: { 'text/html': html, 'text/plain': text }, metadata: {} });
+  return results;
+}
+
+/**
+ * checkPrediction for a refusal a chapter also tabulates: shows the comparison, then records the
+ * answer in `helpers.refusals` under `mistake`, as expectRefused(mistake, …) would (never throws).
+ */
+export function checkPredictionAndRecord(helpers: NotebookHelpers, lab: Lab, mistake: string, prediction: Prediction | undefined | null, answer: LabResponse): PredictionResult {
+  const result = helpers.checkPrediction(prediction, answer, lab);
+  const trace = traceOf(lab, answer);
+  const failed = trace?.checks.find((c) => !c.passed);
+  helpers.refusals.push({ mistake, status: answer.status, error: String(answer.body?.error), code: String(trace?.outcome.code), check: failed?.name ?? '', spec: failed?.spec ?? '' });
+  return result;
+}
+
+/** A small HTML table whose cells are escaped, so server text shows exactly as sent (chapters 07, 08). */
+export function htmlTable(head: string[], rows: string[][]): string {
+  const th = head.map((h) => `<th style="text-align:left">${escapeHtml(h)}</th>`).join('');
+  const tr = rows.map((r) => `<tr>${r.map((c) => `<td style="text-align:left">${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  return `<table><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
+}
+
+/** Shows htmlTable(head, rows) as one output, with a tab-separated text/plain fallback. */
+export function showTable(tslab: TslabModule, head: string[], rows: string[][]): void {
+  const text = [head, ...rows].map((r) => r.join('\t')).join('\n');
+  displayBundle(tslab, { data: { 'text/html': htmlTable(head, rows), 'text/plain': text }, metadata: {} });
 }

@@ -7,6 +7,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
+import type { SharedMaterial } from './store/types.js';
 
 export const SIGNING_KEY_FILE = 'server-signing-key.jwk.json';
 
@@ -21,10 +22,20 @@ function thumbprint(jwk: JsonWebKey): string {
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
-export async function openServerSigningKey(directory?: string): Promise<ServerSigningKey> {
+/**
+ * The key from `directory` (made and saved there on first start), or the one every process of the
+ * server shares (`shared`, the PostgreSQL store), or a new one that lives as long as the process.
+ */
+export async function openServerSigningKey(directory?: string, shared?: SharedMaterial): Promise<ServerSigningKey> {
   const path = directory === undefined ? undefined : join(directory, SIGNING_KEY_FILE);
   let privateKey: KeyObject | undefined;
-  if (path !== undefined) {
+  if (shared !== undefined) {
+    const jwk = await shared.agree('signing-key', async () => {
+      const made = (await promisify(generateNodeKeyPair)('ec', { namedCurve: 'P-256' })).privateKey;
+      return JSON.stringify(made.export({ format: 'jwk' }));
+    });
+    privateKey = createPrivateKey({ key: JSON.parse(jwk) as JsonWebKey, format: 'jwk' });
+  } else if (path !== undefined) {
     try {
       privateKey = createPrivateKey({ key: JSON.parse(await readFile(path, 'utf8')) as JsonWebKey, format: 'jwk' });
     } catch (error) {

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLabServer, parseProfileName, TRACE_ACCESS_MODES, type StartLabServerOptions, type TraceAccessMode } from '@client-auth-lab/lab-server';
+import { startLabServer, isPostgresUrl, parseProfileName, TRACE_ACCESS_MODES, type StartLabServerOptions, type TraceAccessMode } from '@client-auth-lab/lab-server';
 import { type Command, UsageError } from '../command.js';
 
 function port(value: string | undefined, name: string, fallback: number): number {
@@ -34,7 +34,7 @@ function perMinute(text: string, flag: string): number {
 export const server: Command = {
   name: 'server',
   summary: 'run the lab authorization server (HTTP + mutual-TLS listeners)',
-  help: `Usage: authlab server [--port 4000] [--tls-port 4443] [--issuer URL] [--data DIR] [--profile NAME]
+  help: `Usage: authlab server [--port 4000] [--tls-port 4443] [--issuer URL] [--data DIR | --store URL] [--profile NAME]
                       [--aud-policy interop|strict] [--require-typ] [--trust-proxy ADDR[,ADDR]] [--clients FILE]
                       [--registration-token T] [--traces all|self|off] [--instructor-token T]
                       [--host ADDR] [--public-host NAME] [--allow-jwks-host HOST[,HOST]]
@@ -47,6 +47,8 @@ HTTP and over real mutual TLS, with a trace of every decision at /lab/traces.
   --tls-port            HTTPS port that asks for a client certificate (RFC 8705); 0 picks a free port
   --issuer              issuer identifier (default http://localhost:<port>)
   --data                keep clients, tokens, the lab CA and keys in DIR (default: memory only)
+  --store               keep them, the replay store and the traces in PostgreSQL (postgres://…) instead:
+                        every process started with the same database and --issuer acts as one server
   --profile             none (default), fapi1-part1, fapi1-part2, fapi2
   --aud-policy          interop (default) or strict: what aud a client assertion may carry, and whether a
                         secret may travel by the transport the client did not register
@@ -76,7 +78,7 @@ The lab CA (trust it with curl --cacert) is at <http URL>/lab/ca.pem, and in DIR
         strict: true,
         allowPositionals: false,
         options: {
-          port: { type: 'string' }, 'tls-port': { type: 'string' }, issuer: { type: 'string' }, data: { type: 'string' },
+          port: { type: 'string' }, 'tls-port': { type: 'string' }, issuer: { type: 'string' }, data: { type: 'string' }, store: { type: 'string' },
           profile: { type: 'string' }, 'aud-policy': { type: 'string' }, 'trust-proxy': { type: 'string' }, clients: { type: 'string' },
           'registration-token': { type: 'string' }, host: { type: 'string' }, 'public-host': { type: 'string' },
           traces: { type: 'string' }, 'instructor-token': { type: 'string' }, 'require-typ': { type: 'boolean' }, 'allow-jwks-host': { type: 'string', multiple: true },
@@ -100,12 +102,15 @@ The lab CA (trust it with curl --cacert) is at <http URL>/lab/ca.pem, and in DIR
       throw new UsageError((error as Error).message);
     }
     if (v.issuer !== undefined && !/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(v.issuer)) throw new UsageError(`--issuer must be an http(s) URL without query or fragment, not '${v.issuer}'`);
+    if (v.store !== undefined && v.data !== undefined) throw new UsageError('--store and --data both say where to keep the state: give one');
+    if (v.store !== undefined && !isPostgresUrl(v.store)) throw new UsageError(`--store must be a postgres:// or postgresql:// URL, not '${v.store.replace(/:[^:@/]*@/, ':****@')}'`);
     const options: StartLabServerOptions = {
       port: port(v.port, '--port', 4000),
       tlsPort: port(v['tls-port'], '--tls-port', 4443),
       profile,
       ...(v.issuer === undefined ? {} : { issuer: v.issuer }),
       ...(v.data === undefined ? {} : { dataDir: v.data }),
+      ...(v.store === undefined ? {} : { storeUrl: v.store }),
       ...(audPolicy === undefined ? {} : { audiencePolicy: audPolicy }),
       ...(v['require-typ'] === true ? { requireExplicitTyp: true } : {}),
       ...(v['trust-proxy'] === undefined ? {} : { trustProxy: v['trust-proxy'].split(',').map((a) => a.trim()).filter((a) => a !== '') }),

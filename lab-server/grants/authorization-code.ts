@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { singleParameter } from '../form.js';
 import { issueTokens, revokeGrant } from '../tokens.js';
+import { claimSingleUse } from './single-use.js';
 import { epochNow, wantsRefreshToken, type GrantHandler } from './types.js';
 
 const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 /** RFC 6749 §4.1.3 with PKCE (RFC 7636 §4.5, §4.6). */
-export const authorizationCodeGrant: GrantHandler = (x, caller, form) => {
+export const authorizationCodeGrant: GrantHandler = async (x, caller, form) => {
   const { log } = x;
   const { client } = caller;
   const code = singleParameter(form, 'code');
@@ -24,6 +25,12 @@ export const authorizationCodeGrant: GrantHandler = (x, caller, form) => {
   }
   // Marked used before anything else can run: a concurrent second redemption sees used_at.
   x.ctx.store.codes.set(found.code, { ...found, used_at: epochNow(x) });
+  // Another process sharing the store may be redeeming it at this very moment: the claim decides.
+  if (!await claimSingleUse(x, 'authorization_code', found.code, found.exp + 600)) {
+    const revoked = revokeGrant(x, found.grant_id);
+    log.fail('code unused', `the authorization code was already redeemed (at the same moment, through another server process); ${revoked} token(s) issued from it are now revoked`, 'RFC 6749 §4.1.2',
+      { code: 'ERR_CODE_REUSED', error: 'invalid_grant' });
+  }
   log.pass('code unused', 'the code has not been redeemed before; it is now spent', 'RFC 6749 §4.1.2');
   log.require(found.exp > epochNow(x), 'code fresh', 'RFC 6749 §4.1.2', { code: 'ERR_CODE_EXPIRED', error: 'invalid_grant' },
     `the code is valid for ${found.exp - epochNow(x)} s more`, () => `the authorization code expired ${epochNow(x) - found.exp} s ago`);

@@ -1,9 +1,10 @@
 import { singleParameter } from '../form.js';
 import { issueTokens } from '../tokens.js';
+import { claimSingleUse } from './single-use.js';
 import { epochNow, wantsRefreshToken, type GrantHandler } from './types.js';
 
 /** CIBA Core §10.1, §11: the client polls with auth_req_id until the user has decided. */
-export const cibaGrant: GrantHandler = (x, caller, form) => {
+export const cibaGrant: GrantHandler = async (x, caller, form) => {
   const { log, ctx } = x;
   const { client } = caller;
   const id = singleParameter(form, 'auth_req_id');
@@ -28,6 +29,10 @@ export const cibaGrant: GrantHandler = (x, caller, form) => {
   log.require(found.status === 'approved', 'user decision', 'CIBA Core §11', { code: 'ERR_AUTHORIZATION_PENDING', error: 'authorization_pending' },
     `user '${found.sub}' approved on their authentication device`, () => 'the user has not yet approved the request');
   ctx.store.cibaRequests.delete(found.auth_req_id);
+  // Exchanged once, also when two processes sharing the store are polled at the same moment.
+  log.require(await claimSingleUse(x, 'auth_req_id', found.auth_req_id, found.exp), 'auth_req_id single use', 'CIBA Core §11',
+    { code: 'ERR_AUTH_REQ_ID_UNKNOWN', error: 'invalid_grant' },
+    'the auth_req_id is exchanged for the first time', () => 'the auth_req_id was already exchanged (at the same moment, through another server process)');
   return issueTokens(x, {
     client, grantType: 'urn:openid:params:grant-type:ciba', sub: found.sub, scope: found.scope, refreshToken: wantsRefreshToken(caller),
   });

@@ -1,9 +1,10 @@
 import { singleParameter } from '../form.js';
 import { issueTokens } from '../tokens.js';
+import { claimSingleUse } from './single-use.js';
 import { epochNow, wantsRefreshToken, type GrantHandler } from './types.js';
 
 /** RFC 8628 §3.4, §3.5: the device polls until the user has decided. */
-export const deviceCodeGrant: GrantHandler = (x, caller, form) => {
+export const deviceCodeGrant: GrantHandler = async (x, caller, form) => {
   const { log, ctx } = x;
   const { client } = caller;
   const deviceCode = singleParameter(form, 'device_code');
@@ -27,6 +28,10 @@ export const deviceCodeGrant: GrantHandler = (x, caller, form) => {
   log.require(found.status === 'approved', 'user decision', 'RFC 8628 §3.5', { code: 'ERR_AUTHORIZATION_PENDING', error: 'authorization_pending' },
     `user '${String(found.sub)}' approved at the verification URI`, () => 'the user has not yet approved the request at the verification URI');
   ctx.store.deviceCodes.delete(found.device_code);
+  // Exchanged once, also when two processes sharing the store are polled at the same moment.
+  log.require(await claimSingleUse(x, 'device_code', found.device_code, found.exp), 'device_code single use', 'RFC 8628 §3.5',
+    { code: 'ERR_DEVICE_CODE_UNKNOWN', error: 'invalid_grant' },
+    'the device code is exchanged for the first time', () => 'the device code was already exchanged (at the same moment, through another server process)');
   return issueTokens(x, {
     client, grantType: 'urn:ietf:params:oauth:grant-type:device_code', sub: found.sub as string,
     ...(found.scope === undefined ? {} : { scope: found.scope }), refreshToken: wantsRefreshToken(caller),

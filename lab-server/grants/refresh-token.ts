@@ -1,9 +1,10 @@
 import { singleParameter } from '../form.js';
 import { checkScope, issueTokens } from '../tokens.js';
+import { claimSingleUse } from './single-use.js';
 import { epochNow, type GrantHandler } from './types.js';
 
 /** RFC 6749 §6, with rotation (RFC 9700 §4.14.2) unless configured off. */
-export const refreshTokenGrant: GrantHandler = (x, { client }, form) => {
+export const refreshTokenGrant: GrantHandler = async (x, { client }, form) => {
   const { log } = x;
   const value = singleParameter(form, 'refresh_token');
   log.require(value !== undefined, 'refresh_token present', 'RFC 6749 §6', { code: 'ERR_REFRESH_TOKEN_MISSING', error: 'invalid_request' },
@@ -20,7 +21,13 @@ export const refreshTokenGrant: GrantHandler = (x, { client }, form) => {
     'the refresh token was issued to this client', () => `the refresh token was issued to client '${found.client_id}', not to '${client.client_id}'`);
   const scope = checkScope(x, client, singleParameter(form, 'scope'), found.scope);
   const rotate = x.ctx.config.rotateRefreshTokens;
-  if (rotate) x.ctx.store.tokens.set(found.value, { ...found, revoked: true });
+  if (rotate) {
+    x.ctx.store.tokens.set(found.value, { ...found, revoked: true });
+    // Used once (RFC 9700 §4.14.2), also when two processes sharing the store are asked at once.
+    log.require(await claimSingleUse(x, 'refresh_token', found.value, found.exp), 'refresh token single use', 'RFC 6749 §6; RFC 9700 §4.14.2',
+      { code: 'ERR_REFRESH_TOKEN_REVOKED', error: 'invalid_grant' },
+      'the refresh token is used for the first time; it is now rotated away', () => 'the refresh token was already used (at the same moment, through another server process)');
+  }
   const response = issueTokens(x, {
     client, grantType: found.grant_type, grantId: found.grant_id, refreshToken: rotate,
     ...(found.sub === undefined ? {} : { sub: found.sub }), ...(scope === undefined ? {} : { scope }),

@@ -7,6 +7,8 @@
  * compiled module that the server's renderer uses too), mermaid from its npm package, and each trace's
  * detail as HTML from renderTraceHtml at /lab/traces/:id/html.
  *
+ * GET /lab/replay lists the replay store's recorded (iss, jti) pairs with the time each expires.
+ *
  * GET /lab/class is the instructor's view of the room (ClassroomTally). A trace, or a client's whole
  * session, can be exported as a redacted JSON file (TRACE_EXPORT_FORMAT) that the viewer opens again
  * (POST /lab/render draws a trace from such a file without the server holding it).
@@ -22,6 +24,7 @@ import { ClassroomTally } from '../classroom.js';
 import { renderTraceHtml } from '../trace-render.js';
 import { maskParameters, maskPrivateKeys, type Trace } from '../traces.js';
 import { mayRead, traceAccessRefusal, traceViewerOf, type TraceViewer } from '../trace-access.js';
+import { isSingleUseIssuer } from '../grants/single-use.js';
 import { normalizeUserCode } from './device.js';
 
 function json(res: Response, status: number, body: unknown): void {
@@ -282,6 +285,27 @@ export function labRouter(ctx: LabContext): Router {
     res.status(200).setHeader('Content-Type', 'application/x-pem-file');
     res.setHeader('Cache-Control', 'no-cache');
     res.end(ctx.caCertificatePem);
+  });
+
+  /**
+   * The replay store's live (iss, jti) pairs, soonest expiry first, on the lab clock: a pair may not
+   * be used again before expires_at (RFC 7523 §3 (7), OIDC Core §9). A student sees the pairs whose
+   * iss is their own client_id, like their traces; the instructor sees every pair.
+   */
+  router.get('/replay', async (req, res) => {
+    const viewer = viewerOf(req, res);
+    if (viewer === undefined) return;
+    const nowMs = ctx.config.now();
+    const entries = (await ctx.store.replay.list(nowMs))
+      // One-time credentials claimed by the grants are the server's bookkeeping, not assertion jti values.
+      .filter((entry) => !isSingleUseIssuer(entry.iss) && mayRead(viewer, entry.iss))
+      .map((entry) => ({
+        iss: entry.iss,
+        jti: entry.jti,
+        expires_at: new Date(entry.expiresAt).toISOString(),
+        expires_in: Math.ceil((entry.expiresAt - nowMs) / 1000),
+      }));
+    json(res, 200, { now: new Date(nowMs).toISOString(), entries });
   });
 
   router.get('/clients', (req, res) => {

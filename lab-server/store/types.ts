@@ -1,7 +1,8 @@
 /**
  * Everything the server remembers lives behind one interface: registered clients, issued tokens,
  * authorization codes, device and CIBA requests, and the jti replay store. Reads are synchronous
- * (state is held in memory); `commit` resolves once every change so far is durable.
+ * (state is held in memory); `commit` resolves once every change so far is durable. A store shared by
+ * several processes (PostgreSQL) also has `refresh`, which brings in what the others changed.
  */
 import type { ConfirmationClaim, RegisteredClient, ReplayStore } from '@client-auth-lab/lib';
 
@@ -112,5 +113,20 @@ export interface LabStore {
   commit(): Promise<void>;
   /** Drops expired tokens, codes and requests (epoch seconds). */
   sweep(nowSeconds: number): void;
+  /**
+   * Set when several processes share the store: each request first catches up with what the others
+   * changed (so a client registered on one is known to all), and is answered only once commit() has
+   * made its changes durable.
+   */
+  refresh?(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Material that every process of one server must hold the same (the issuer, the lab CA, the signing
+ * key): the first process to propose a value wins, and the others get that value.
+ */
+export interface SharedMaterial {
+  /** The value stored under `name`, made with `propose` and stored if there is none yet. */
+  agree(name: string, propose: () => Promise<string>): Promise<string>;
 }

@@ -2,7 +2,8 @@
 // (HTML rendered by the server's renderTraceHtml, diagram drawn by mermaid) and a classroom summary
 // (the instructor's GET /lab/class, or counts over the traces this page holds). A trace file exported
 // from any lab server can be opened here (Open file): its traces replace the live list until
-// "Back to live", and their detail is drawn by POST /lab/render.
+// "Back to live", and their detail is drawn by POST /lab/render. The Replay tab lists the replay
+// store's (iss, jti) pairs from GET /lab/replay, refreshed as requests arrive.
 // Every value from a trace is untrusted text: this script writes it with textContent only. The one
 // innerHTML is the detail fragment, which the server built with every value escaped.
 import { classroomRows, traceMethod, traceResult } from '/lab/trace-summary.js';
@@ -130,6 +131,7 @@ function add(trace) {
   }
   updateCount($('request-rows').children.length);
   if (document.body.dataset.view === 'classroom') scheduleClassroom();
+  if (document.body.dataset.view === 'replay') scheduleReplay();
 }
 
 function receive(trace) {
@@ -396,6 +398,43 @@ function clearIdFilter() {
   renderList();
 }
 
+// ---- replay store --------------------------------------------------------------------------
+
+let replayTimer;
+function scheduleReplay() {
+  if (replayTimer !== undefined) return;
+  replayTimer = setTimeout(() => {
+    replayTimer = undefined;
+    loadReplay();
+  }, 300);
+}
+
+function expiresIn(seconds) {
+  return seconds >= 120 ? `${Math.floor(seconds / 60)} min ${seconds % 60} s` : `${seconds} s`;
+}
+
+async function loadReplay() {
+  let view;
+  try {
+    const answer = await fetch(lab('/lab/replay'), { cache: 'no-store' });
+    view = answer.ok ? await answer.json() : { error: (await answer.json()).error_description ?? `HTTP ${answer.status}` };
+  } catch (error) {
+    view = { error: error.message };
+  }
+  const entries = Array.isArray(view.entries) ? view.entries : [];
+  $('replay-note').textContent = view.error !== undefined
+    ? `The replay store is not available: ${view.error}`
+    : `${entries.length} pair${entries.length === 1 ? '' : 's'}, as of the server's clock ${timeOf(view.now)}.`;
+  $('replay-rows').replaceChildren(...entries.map((entry) => {
+    const tr = el('tr');
+    tr.dataset.iss = entry.iss;
+    tr.dataset.jti = entry.jti;
+    tr.append(el('td', entry.iss, 'code'), el('td', entry.jti, 'code'), el('td', timeOf(entry.expires_at), 'code'), el('td', expiresIn(entry.expires_in), 'num'));
+    return tr;
+  }));
+  $('replay-empty').hidden = entries.length > 0;
+}
+
 // ---- files: export and open ---------------------------------------------------------------
 
 function updateExportLink() {
@@ -451,11 +490,18 @@ function backToLive() {
 function route() {
   const hash = location.hash;
   const classroom = hash === '#/classroom';
-  document.body.dataset.view = classroom ? 'classroom' : 'requests';
-  $('requests-view').hidden = classroom;
+  const replay = hash === '#/replay';
+  document.body.dataset.view = classroom ? 'classroom' : (replay ? 'replay' : 'requests');
+  $('requests-view').hidden = classroom || replay;
   $('classroom-view').hidden = !classroom;
-  $('nav-requests').classList.toggle('active', !classroom);
+  $('replay-view').hidden = !replay;
+  $('nav-requests').classList.toggle('active', !classroom && !replay);
   $('nav-classroom').classList.toggle('active', classroom);
+  $('nav-replay').classList.toggle('active', replay);
+  if (replay) {
+    loadReplay();
+    return;
+  }
   if (classroom) {
     loadClientNames();
     renderClassroom();

@@ -21,7 +21,8 @@ export const CLIENT_CERT_CHAIN_HEADER = 'client-cert-chain';
 export const OBS_FOLD_EXPLANATION =
   'the certificate arrived as a folded multi-line header (continuation lines starting with a space or tab), ' +
   "which is what nginx's deprecated $ssl_client_cert produces. Line folding (obs-fold) was deprecated by RFC 7230 §3.2.4 " +
-  'and HTTP/1.1 servers reject or flatten it, so the PEM cannot be recovered reliably. ' +
+  '(RFC 9112 §5.2) and this server takes that rule\'s 400 branch; flattened to spaces the PEM would still parse (RFC 7468 §3 tolerates whitespace), ' +
+  'but a folded header is refused before any route runs. ' +
   'Forward $ssl_client_escaped_cert (URL-encoded PEM on one line) in X-Ssl-Cert, or use the RFC 9440 Client-Cert header';
 
 export type ProxyCertificateSource = 'x-ssl-cert' | 'client-cert';

@@ -2,7 +2,8 @@
 // stand-in for tslab's display that records what a cell would show (outside a kernel, so the
 // one-type-per-output path is the one taken).
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { comparePrediction, displayTrace, notebookHelpers, renderTraceHtml, startLab, traceSequenceDiagram, type Lab, type LabResponse } from '@client-auth-lab/lab-server';
+import { SignJWT } from 'jose';
+import { comparePrediction, displayTrace, foldedBundle, notebookHelpers, renderTraceHtml, replayBundle, startLab, traceSequenceDiagram, type Lab, type LabResponse } from '@client-auth-lab/lab-server';
 import { encodeClientSecretBasic } from '@client-auth-lab/lib';
 
 let lab: Lab;
@@ -120,3 +121,59 @@ describe('checkPrediction: the learner predicts, then the server answers', () =>
 function notebookAnswer(status: number): LabResponse {
   return { status, headers: {}, body: { error: 'invalid_client' } } as unknown as LabResponse;
 }
+
+describe('showReplay: the replay store in a cell', () => {
+  it('shows a pair an accepted assertion recorded, marked by its jti, and returns the list', async () => {
+    const { showReplay } = notebookHelpers(tslab, lab);
+    const jwtClient = await lab.register({ token_endpoint_auth_method: 'client_secret_jwt', grant_types: ['client_credentials'] });
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await new SignJWT({ iss: jwtClient.client_id, sub: jwtClient.client_id, aud: lab.urls.token, jti: 'shown-jti', iat: now, exp: now + 60 })
+      .setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(jwtClient.client_secret as string));
+    const answer = await lab.request(lab.urls.token, { form: { grant_type: 'client_credentials', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion } });
+    expect(answer.status).toBe(200);
+    const listing = await showReplay('shown-jti');
+    expect(listing.entries.map((e) => [e.iss, e.jti])).toContainEqual([jwtClient.client_id, 'shown-jti']);
+    const [type, html] = shown.at(-1) as [string, string];
+    expect(type).toBe('text/html');
+    expect(html).toMatch(/<tr class="pass"><td><code>[^<]+<\/code><\/td><td><code><strong>shown-jti<\/strong><\/code>/);
+  });
+
+  it('folds a long list to its first rows and says how many more', () => {
+    const entries = Array.from({ length: 12 }, (_, i) => ({ iss: 'c', jti: `j${i}`, expires_at: '2026-01-01T00:00:00.000Z', expires_in: i }));
+    const bundle = replayBundle({ now: '2026-01-01T00:00:00.000Z', entries });
+    expect(bundle.data['text/plain']).toContain('12 (iss, jti) pairs');
+    expect(bundle.data['text/plain']).toContain('… and 4 more');
+    expect(bundle.data['text/html']?.match(/<tr class=/g)).toHaveLength(8);
+  });
+
+  it('shows only the marked pair and counts the others, even when it expires last', () => {
+    const entries = Array.from({ length: 12 }, (_, i) => ({ iss: 'c', jti: `j${i}`, expires_at: '2026-01-01T00:00:00.000Z', expires_in: i }));
+    const bundle = replayBundle({ now: '2026-01-01T00:00:00.000Z', entries }, 'j11');
+    expect(bundle.data['text/html']?.match(/<tr class=/g)).toHaveLength(1);
+    expect(bundle.data['text/plain']).toContain('→ c  j11');
+    expect(bundle.data['text/plain']).toContain('11 other pairs not shown.');
+    expect(replayBundle({ now: '2026-01-01T00:00:00.000Z', entries }, 'gone').data['text/plain']).toContain('No pair with jti gone; 12 other pairs not shown.');
+  });
+});
+
+describe('foldedBundle: a long dump folded to the lines the text talks about', () => {
+  const dump = Array.from({ length: 30 }, (_, i) => `line ${i}${i % 10 === 0 ? ' [kept]' : ''}`).join('\n');
+
+  it('keeps the lines a pattern selects and folds the whole dump behind <details>', () => {
+    const bundle = foldedBundle(dump, { summary: 'the whole dump', keep: /\[kept\]/ });
+    expect(bundle.data['text/plain']).toBe('line 0 [kept]\nline 10 [kept]\nline 20 [kept]\n… (the whole dump: 30 lines, 27 folded; open it in the HTML output)');
+    expect(bundle.data['text/html']).toContain('<details><summary>the whole dump: 30 lines, 27 folded</summary>');
+    expect(bundle.data['text/html']).toContain('line 29');
+  });
+
+  it('keeps the first lines by default, and folds nothing when everything is kept', () => {
+    expect(foldedBundle(dump, { summary: 'x', head: 2 }).data['text/plain']).toMatch(/^line 0 \[kept\]\nline 1\n… \(x: 30 lines, 28 folded/);
+    const short = foldedBundle('a\nb', { summary: 'short' });
+    expect(short.data['text/plain']).toBe('a\nb');
+    expect(short.data['text/html']).not.toContain('<details>');
+  });
+
+  it('escapes the dump: a value from a certificate stays text', () => {
+    expect(foldedBundle('<script>x</script>', { summary: 's' }).data['text/html']).toContain('&lt;script&gt;');
+  });
+});

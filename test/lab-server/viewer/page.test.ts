@@ -1,6 +1,7 @@
 // The trace viewer in a real browser: Debian's chromium driven by playwright-core. A good and a bad
 // private_key_jwt request must appear live, the detail view must explain the failed check and draw
-// the exchange as SVG, hostile trace values must stay text, and the classroom view must count.
+// the exchange as SVG, hostile trace values must stay text, the classroom view must count, and the
+// Replay tab must list the replay store's pairs.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +151,24 @@ describe.runIf(missing === undefined || isCI)('trace viewer in Chromium', () => 
       .toEqual([`${client.client_id} ${HOSTILE_NAME}`, 'private_key_jwt', '3', '2', 'ok']);
     expect(await page.evaluate('window.__labXss')).toBeUndefined();
     await page.screenshot({ path: join(artifacts, 'classroom.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("lists the replay store's (iss, jti) pairs in the Replay tab, and a new assertion's jti as it arrives", async () => {
+    await page.locator('#nav-replay').click();
+    await page.locator('#replay-view').waitFor(WAIT);
+    const listed = (await request(`${server.httpUrl}/lab/replay`)).body as { entries: { iss: string; jti: string }[] };
+    expect(listed.entries.length).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#replay-rows tr').count(), WAIT).toBe(listed.entries.length);
+    const jti = 'replay-tab-jti';
+    expect((await tokenRequest({ jti })).status).toBe(200);
+    const line = page.locator(`#replay-rows tr[data-jti="${jti}"]`);
+    await line.waitFor(WAIT);
+    const cells = (await line.locator('td').allInnerTexts()).map((t) => t.trim());
+    expect(cells.slice(0, 2)).toEqual([client.client_id, jti]);
+    expect(cells[3]).toMatch(/^\d+ s$/);
+    expect(await page.locator('#replay-empty').isHidden()).toBe(true);
+    await page.screenshot({ path: join(artifacts, 'replay.png') });
     expect(pageErrors).toEqual([]);
   });
 
