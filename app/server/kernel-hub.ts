@@ -202,9 +202,13 @@ export class KernelHub {
     })();
   }
 
+  /** The labs of a kernel that stopped are gone with it: their traces can no longer be opened. */
   private dropLabs(room: Room): void {
     for (const abort of room.labs.values()) abort.abort();
     room.labs.clear();
+    if (room.traces.length === 0) return;
+    room.traces = [];
+    this.broadcast(room, 'traces-cleared', {});
   }
 
   /** The process id of a notebook's kernel, while it runs. */

@@ -485,6 +485,10 @@ function connect(): void {
     renderOutputs(cell);
   });
   events.addEventListener('trace', (e) => addTrace(JSON.parse((e as MessageEvent<string>).data) as TraceSummary));
+  events.addEventListener('traces-cleared', () => {
+    traceList.replaceChildren();
+    traceEmpty.hidden = false;
+  });
   events.onerror = () => setKernelStatus(statusEl.dataset.kernelStatus === 'dead' ? 'dead' : 'starting', 'reconnecting to the app');
 }
 
