@@ -63,7 +63,8 @@ async function runAllInApp(root: string, notebooksDir: string, stem: string): Pr
     await page.locator('[data-kernel-status="idle"]').waitFor({ timeout: 90_000 });
     const started = performance.now();
     await page.getByRole('button', { name: 'Run all' }).click();
-    await page.waitForFunction('(() => { const s = document.getElementById("app")?.dataset.runAll; return s !== undefined && s !== "running"; })()', null, { timeout: 300_000, polling: 50 });
+    // A selector, not a function: the app's Content-Security-Policy refuses evaluated strings.
+    await page.locator('#app[data-run-all]:not([data-run-all="running"])').waitFor({ state: 'attached', timeout: 300_000 });
     const done = performance.now();
     return { runAllMs: done - started, withKernelMs: done - opened, outcome: (await page.locator('#app').getAttribute('data-run-all')) ?? '?' };
   } finally {

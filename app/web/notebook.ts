@@ -279,7 +279,8 @@ async function runCell(cell: Cell, advance: boolean): Promise<ExecuteReply['stat
     enterCommandMode();
   }
   if (cell.data.cell_type === 'markdown') {
-    renderMarkdown(cell);
+    // Already drawn unless it is being edited: Run all does not redraw every diagram.
+    if (cell.element.classList.contains('editing-markdown')) renderMarkdown(cell);
     return 'skipped';
   }
   if (cell.data.cell_type !== 'code') return 'skipped';
@@ -300,10 +301,14 @@ async function runCell(cell: Cell, advance: boolean): Promise<ExecuteReply['stat
   }
   liveOutputs.delete(cell.key);
   cell.element.classList.remove('running');
+  // The live channel has usually drawn these outputs already, as they came: draw again only if they differ.
+  const drawn = JSON.stringify(cell.outputs) === JSON.stringify(reply.outputs);
   cell.outputs = reply.outputs;
-  if (reply.status === 'error' && !reply.outputs.some((o) => o.output_type === 'error')) cell.outputs.push(failureOutput(reply.outputs));
+  const failed = reply.status === 'error' && !reply.outputs.some((o) => o.output_type === 'error');
+  if (failed) cell.outputs.push(failureOutput(reply.outputs));
   setExecutionCount(cell, reply.executionCount);
-  renderOutputs(cell);
+  if (!drawn) renderOutputs(cell);
+  else if (failed && cell.outputArea !== undefined) cell.outputArea.append(outputElement(cell.outputs[cell.outputs.length - 1] as Output));
   setDirty(true);
   return reply.status;
 }
@@ -480,9 +485,19 @@ function connect(): void {
     const cell = cells.find((c) => c.key === cellId);
     if (list === undefined || cell === undefined) return;
     const last = list[list.length - 1];
-    if (output.output_type === 'stream' && last?.output_type === 'stream' && last.name === output.name) last.text = joinText(last.text) + joinText(output.text);
-    else list.push({ ...output });
-    renderOutputs(cell);
+    const area = cell.outputArea;
+    if (output.output_type === 'stream' && last?.output_type === 'stream' && last.name === output.name) {
+      last.text = joinText(last.text) + joinText(output.text);
+      const pre = area?.lastElementChild?.querySelector('pre');
+      if (pre) pre.textContent = stripAnsi(joinText(last.text));
+      else renderOutputs(cell);
+      return;
+    }
+    list.push({ ...output });
+    if (area === undefined) return;
+    const el = outputElement(output);
+    area.append(el);
+    void drawDiagrams(el);
   });
   events.addEventListener('trace', (e) => addTrace(JSON.parse((e as MessageEvent<string>).data) as TraceSummary));
   events.addEventListener('traces-cleared', () => {

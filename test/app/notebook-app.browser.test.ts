@@ -132,6 +132,25 @@ describe.runIf(!missing || isCI)('the built-in notebook app in Chromium', () => 
     await app.hub.shutdown(stem);
   });
 
+  it('stops Run all at a cell that raises unless it is tagged raises-exception, as nbclient does', { timeout: 120_000 }, async () => {
+    const stem = 'zz-run-all';
+    const code = (source: string, tags: string[] = []) => ({ cell_type: 'code', metadata: tags.length === 0 ? {} : { tags }, source: [source], outputs: [], execution_count: null });
+    const notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [code('1'), code("throw new Error('expected');", ['raises-exception']), code('2'), code("throw new Error('unexpected');"), code('3')] };
+    writeFileSync(join(notebooks, `${stem}.ipynb`), JSON.stringify(notebook));
+    try {
+      const page = await openChapter(stem);
+      expect(await runAll(page)).toBe('error');
+      const counts = await page.locator('[data-cell-type="code"]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-execution-count')));
+      expect(counts.slice(0, 4).every((n) => n !== null), 'cells up to the failing one ran').toBe(true);
+      expect(counts[4], 'the cell after the failing one did not run').toBeNull();
+      expect(await page.locator('[data-cell-index="1"][data-tags="raises-exception"] [data-output-type="error"]').count()).toBe(1);
+      await page.close();
+    } finally {
+      rmSync(join(notebooks, `${stem}.ipynb`), { force: true });
+      await app.hub.shutdown(stem);
+    }
+  });
+
   it('shows the requests a cell sends in the trace panel, and a click opens the full trace in the viewer', { timeout: 180_000 }, async () => {
     const stem = chapters.find((c) => c.startsWith('02')) ?? '02-client-secrets';
     const page = await openChapter(stem);
