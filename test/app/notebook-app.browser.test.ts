@@ -96,6 +96,25 @@ describe.runIf(!missing || isCI)('the built-in notebook app in Chromium', () => 
     await page.close();
   });
 
+  it('shows the requests a cell sends in the trace panel, and a click opens the full trace in the viewer', { timeout: 180_000 }, async () => {
+    const stem = chapters.find((c) => c.startsWith('02')) ?? '02-client-secrets';
+    const page = await openChapter(stem);
+    await page.getByRole('button', { name: 'Run all' }).click();
+    const trace = page.locator('a.trace').first();
+    await trace.waitFor({ timeout: 120_000 });
+    const href = (await trace.getAttribute('href')) ?? '';
+    expect(href).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):\d+\/lab#\/trace\//);
+    const [viewer] = await Promise.all([context.waitForEvent('page'), trace.click()]);
+    await viewer.waitForLoadState();
+    const id = decodeURIComponent(href.slice(href.indexOf('#/trace/') + '#/trace/'.length));
+    await viewer.waitForFunction((traceId) => document.body.innerText.includes(traceId) || document.body.innerText.includes('checks'), id, { timeout: 30_000 });
+    await viewer.close();
+    await page.getByRole('button', { name: 'Interrupt' }).click();
+    await page.waitForFunction(() => document.getElementById('app')?.dataset.runAll !== 'running', null, { timeout: 120_000 });
+    await page.close();
+    await app.hub.shutdown(stem);
+  });
+
   it.each(chapters)('runs %s to the end with no unexpected error, every diagram drawn as SVG and no table cell squeezed', { timeout: 300_000 }, async (stem) => {
     const page = await openChapter(stem);
     const errors: string[] = [];
@@ -149,25 +168,6 @@ describe.runIf(!missing || isCI)('the built-in notebook app in Chromium', () => 
       rmSync(join(notebooks, `${stem}.ipynb`), { force: true });
       await app.hub.shutdown(stem);
     }
-  });
-
-  it('shows the requests a cell sends in the trace panel, and a click opens the full trace in the viewer', { timeout: 180_000 }, async () => {
-    const stem = chapters.find((c) => c.startsWith('02')) ?? '02-client-secrets';
-    const page = await openChapter(stem);
-    await page.getByRole('button', { name: 'Run all' }).click();
-    const trace = page.locator('a.trace').first();
-    await trace.waitFor({ timeout: 120_000 });
-    const href = (await trace.getAttribute('href')) ?? '';
-    expect(href).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):\d+\/lab#\/trace\//);
-    const [viewer] = await Promise.all([context.waitForEvent('page'), trace.click()]);
-    await viewer.waitForLoadState();
-    const id = decodeURIComponent(href.slice(href.indexOf('#/trace/') + '#/trace/'.length));
-    await viewer.waitForFunction((traceId) => document.body.innerText.includes(traceId) || document.body.innerText.includes('checks'), id, { timeout: 30_000 });
-    await viewer.close();
-    await page.getByRole('button', { name: 'Interrupt' }).click();
-    await page.waitForFunction(() => document.getElementById('app')?.dataset.runAll !== 'running', null, { timeout: 120_000 });
-    await page.close();
-    await app.hub.shutdown(stem);
   });
 
   it('saves an edit as nbformat 4 JSON, then reverts to the original after a confirmation', { timeout: 120_000 }, async () => {
