@@ -234,7 +234,13 @@ export class KernelSession {
   private async readReplies(socket: zmq.Dealer, key: string): Promise<void> {
     try {
       for await (const frames of socket) {
-        const message = deserialize(key, frames);
+        // One unreadable message is dropped; it must not end the loop that every later reply needs.
+        let message: JupyterMessage;
+        try {
+          message = deserialize(key, frames);
+        } catch {
+          continue;
+        }
         const id = message.parent_header.msg_id;
         if (id === undefined) continue;
         this.replies.get(id)?.(message);
@@ -252,32 +258,43 @@ export class KernelSession {
   private async readIopub(socket: zmq.Subscriber, key: string): Promise<void> {
     try {
       for await (const frames of socket) {
-        const message = deserialize(key, frames);
-        for (const l of this.iopubListeners) l(message);
-        const type = message.header.msg_type;
-        if (type === 'status') {
-          const state = (message.content as { execution_state?: string }).execution_state;
-          if (state === 'busy' || state === 'idle') this.setStatus(state);
+        try {
+          this.onIopubMessage(deserialize(key, frames));
+        } catch {
+          // One unreadable message (or a failing listener) must not end the loop that every later output needs.
         }
-        const id = message.parent_header.msg_id;
-        const p = id === undefined ? undefined : this.pending.get(id);
-        if (p === undefined || id === undefined) continue;
-        if (type === 'status' && (message.content as { execution_state?: string }).execution_state === 'idle') {
-          p.idle = true;
-          this.settle(id, p);
-          continue;
-        }
-        if (type === 'clear_output') {
-          p.outputs.length = 0;
-          continue;
-        }
-        const output = outputOf(message);
-        if (output === undefined) continue;
-        appendOutput(p.outputs, output);
-        p.onOutput?.(output, message);
       }
     } catch {
       // The socket was closed.
+    }
+  }
+
+  private onIopubMessage(message: JupyterMessage): void {
+    for (const l of this.iopubListeners) l(message);
+    const type = message.header.msg_type;
+    if (type === 'status') {
+      const state = (message.content as { execution_state?: string }).execution_state;
+      if (state === 'busy' || state === 'idle') this.setStatus(state);
+    }
+    const id = message.parent_header.msg_id;
+    const p = id === undefined ? undefined : this.pending.get(id);
+    if (p === undefined || id === undefined) return;
+    if (type === 'status' && (message.content as { execution_state?: string }).execution_state === 'idle') {
+      p.idle = true;
+      this.settle(id, p);
+      return;
+    }
+    if (type === 'clear_output') {
+      p.outputs.length = 0;
+      return;
+    }
+    const output = outputOf(message);
+    if (output === undefined) return;
+    appendOutput(p.outputs, output);
+    try {
+      p.onOutput?.(output, message);
+    } catch {
+      // A listener's failure does not lose the output: it is in the result.
     }
   }
 
