@@ -9,6 +9,7 @@ export default defineConfig({
       '@client-auth-lab/lib': here('./lib/index.ts'),
       '@client-auth-lab/lab-server': here('./lab-server/index.ts'),
       '@client-auth-lab/grader': here('./grader/index.ts'),
+      '@client-auth-lab/app': here('./app/index.ts'),
     },
   },
   test: {

@@ -16,6 +16,7 @@
  *                       (Debian's postgresql; BENCH_POSTGRES=0 skips that)
  *   BENCH_PEER=0        skip oidc-provider       BENCH_LIMIT=0      skip the local limit
  *   BENCH_GRADER=0      skip the grader timings  BENCH_NOTEBOOKS=0  skip the notebook timings
+ *   BENCH_APP=0         skip the built-in notebook app (npm start → index, Run all of 03 vs nbclient, check in the app)
  *   BENCH_CHECK_ID      exercise for `authlab check` (default: the course's first)
  *   BENCH_LAB_ARGS      extra arguments for `authlab server` (e.g. "--traces off")
  *   BENCH_CPU_PROF=DIR  run the lab server with node --cpu-prof, profiles written to DIR
@@ -32,6 +33,7 @@ import { runLoad, type LoadResult, type RequestSpec } from './load.js';
 import { startProcess, type RunningProcess } from './servers.js';
 import { findPostgresBin, startBenchPostgres, type BenchPostgres } from './postgres.js';
 import { runWorkshop, type WorkshopResult } from './workshop.js';
+import { appTimings, type AppTimed } from './app.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const authlab = join(root, 'bin', 'authlab.js');
@@ -493,6 +495,13 @@ async function main(): Promise<number> {
 
     const grader = enabled('BENCH_GRADER') ? (log('grader'), await graderTimings()) : [];
     const notebooks = enabled('BENCH_NOTEBOOKS') ? (log('notebooks'), await notebookTimings()) : [];
+    let appRows: AppTimed[] = [];
+    if (enabled('BENCH_APP')) {
+      log('app');
+      const launcher = (await import(pathToFileURL(join(root, 'cli', 'dist', 'launcher.js')).href)) as typeof import('../cli/dist/launcher.js');
+      const grader = (await import('@client-auth-lab/grader')) as typeof import('@client-auth-lab/grader');
+      appRows = await appTimings(root, launcher.registerKernel, process.env.BENCH_CHECK_ID ?? grader.loadCourse(root).exercises[0]?.id, log);
+    }
     const loadAfter = os.loadavg();
 
     // ------------------------------------------------------------------ the table
@@ -567,6 +576,20 @@ async function main(): Promise<number> {
       lines.push('| --- | ---: | --- |');
       for (const n of notebooks) lines.push(`| ${n.name} | ${fmt(n.ms === null ? null : n.ms / 1000, 1)} | ${n.status} |`);
     }
+    if (appRows.length > 0) {
+      lines.push('');
+      lines.push('| built-in notebook app | wall s | status |');
+      lines.push('| --- | ---: | --- |');
+      for (const a of appRows) lines.push(`| ${a.name} | ${fmt(a.ms === null ? null : a.ms / 1000, 2)} | ${a.status} |`);
+      const index = appRows.find((a) => a.name.includes('index answering (warm)'));
+      const app03 = appRows.find((a) => a.name.includes('kernel start + Run all'));
+      const nb03 = appRows.find((a) => a.name.includes('nbclient'));
+      const check = appRows.find((a) => a.name.includes('from the app (warm)'));
+      targets.push({ name: 'npm start → index answering (warm) < 3 s', holds: index?.ms == null ? undefined : index.ms < 3_000, detail: `${fmt(index?.ms == null ? null : index.ms / 1000, 2)} s` });
+      const ratio = app03?.ms == null || nb03?.ms == null ? undefined : app03.ms / nb03.ms;
+      targets.push({ name: 'Run all of 03 in the app ≤ 1.2× nbclient', holds: ratio === undefined ? undefined : ratio <= 1.2, detail: `${fmt(ratio, 2)}× (${fmt(app03?.ms == null ? null : app03.ms / 1000, 1)} s vs ${fmt(nb03?.ms == null ? null : nb03.ms / 1000, 1)} s)` });
+      targets.push({ name: 'check (warm, in the app) < 1 s', holds: check?.ms == null ? undefined : check.ms < 1_000, detail: `${fmt(check?.ms == null ? null : check.ms / 1000, 2)} s` });
+    }
     lines.push('');
     lines.push('| target | holds | measured |');
     lines.push('| --- | :---: | --- |');
@@ -589,6 +612,7 @@ async function main(): Promise<number> {
       postgresRssMiB,
       grader,
       notebooks,
+      app: appRows,
       targets,
       errors,
     };

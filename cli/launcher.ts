@@ -8,6 +8,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, wr
 import { delimiter, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLabServer, type RunningLabServer } from '@client-auth-lab/lab-server';
+import { DEFAULT_UI_PORT, projectKernelSpec, startNotebookApp, type RunningNotebookApp } from '@client-auth-lab/app';
 
 export const DEFAULT_PORT = 4000;
 export const DEFAULT_TLS_PORT = 4443;
@@ -73,6 +74,25 @@ const FRONT_ENDS: readonly JupyterFrontEnd[] = [
   { name: 'Jupyter Notebook', command: 'jupyter', args: ['notebook'], notebookPath: (f) => `notebooks/${encodeURIComponent(f)}` },
 ];
 
+/** The lowest JupyterLab that draws mermaid in Markdown and text/vnd.mermaid outputs. */
+export const MIN_JUPYTERLAB = [4, 1] as const;
+
+/** JupyterLab 4.1 or newer on this PATH, with its version; the classic Notebook never counts. */
+export function findJupyterLab(env: NodeJS.ProcessEnv = process.env): (JupyterFrontEnd & { version: string }) | undefined {
+  for (const f of FRONT_ENDS.filter((e) => e.name === 'JupyterLab')) {
+    const run = spawnSync(f.command, [...f.args, '--version'], { env, encoding: 'utf8', timeout: 30_000 });
+    if (run.status !== 0) continue;
+    const match = /(\d+)\.(\d+)/.exec(run.stdout ?? '');
+    if (match === null) continue;
+    const [major, minor] = [Number(match[1]), Number(match[2])];
+    if (major > MIN_JUPYTERLAB[0] || (major === MIN_JUPYTERLAB[0] && minor >= MIN_JUPYTERLAB[1])) return { ...f, version: `${match[1]}.${match[2]}` };
+  }
+  return undefined;
+}
+
+/** Which notebook front end `npm start` opens: auto (JupyterLab 4.1+, else the built-in app), or one forced. */
+export type UiChoice = 'auto' | 'builtin' | 'jupyter';
+
 /** The first Jupyter front end that answers `--version` on this PATH: JupyterLab first, then the Notebook. */
 export function findJupyter(env: NodeJS.ProcessEnv = process.env): JupyterFrontEnd | undefined {
   return FRONT_ENDS.find((f) => spawnSync(f.command, [...f.args, '--version'], { env, stdio: 'ignore', timeout: 30_000 }).status === 0);
@@ -91,8 +111,14 @@ export interface LaunchOptions {
   tlsPort?: number;
   /** Where clients, tokens, the lab CA and keys persist (default .lab/data). */
   dataDir?: string;
-  /** Start Jupyter (default true). */
+  /** Start a notebook front end (default true); false is `--no-jupyter`: the lab server alone. */
   jupyter?: boolean;
+  /** Which front end (default auto: JupyterLab 4.1+ when installed, otherwise the built-in app). */
+  ui?: UiChoice;
+  /** The built-in app's port (default 8888; 0 picks a free port). */
+  uiPort?: number;
+  /** The built-in app's address (default 127.0.0.1). */
+  uiHost?: string;
   /** Run `tsc -b` first (default true). */
   build?: boolean;
   /** Environment for Jupyter (and the PATH it is looked up on). */
@@ -109,6 +135,8 @@ export interface RunningLauncher {
   server: RunningLabServer;
   /** The Jupyter front end started, if any. */
   jupyter: { name: string; url: string | undefined; process: ChildProcess } | undefined;
+  /** The built-in notebook app, when it is the front end. */
+  app: RunningNotebookApp | undefined;
   /** Resolves with an exit code when Jupyter stops by itself (never when there is no Jupyter). */
   jupyterExited: Promise<number>;
   /** Stops Jupyter (SIGTERM, then SIGKILL after 10 s) and the server. */
@@ -157,6 +185,18 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Opens a URL in the desktop's browser (xdg-open, open or start); silently nothing where there is none. */
+function openBrowser(url: string, env: NodeJS.ProcessEnv): void {
+  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  try {
+    const child = spawn(command as string, args as string[], { env, stdio: 'ignore', detached: true });
+    child.on('error', () => {});
+    child.unref();
+  } catch {
+    // No browser to open: the URL is printed.
+  }
+}
+
 export async function launch(options: LaunchOptions): Promise<RunningLauncher> {
   const root = options.root ?? findProjectRoot();
   const paths = labPaths(root);
@@ -192,21 +232,42 @@ export async function launch(options: LaunchOptions): Promise<RunningLauncher> {
   ];
 
   let jupyter: RunningLauncher['jupyter'];
+  let app: RunningNotebookApp | undefined;
   let jupyterExited: Promise<number> = new Promise<number>(() => {});
   const stopAll = async (): Promise<void> => {
     if (jupyter !== undefined) await stopChild(jupyter.process);
+    if (app !== undefined) await app.stop();
     await server.stop();
   };
 
   if (options.jupyter === false) {
     out(`${lines.join('\n')}\n\n  Jupyter       not started (--no-jupyter). The notebooks are in ${show(paths.notebooks)}/.\n\nPress Ctrl-C to stop.\n`);
-    return { server, jupyter: undefined, jupyterExited, stop: stopAll };
+    return { server, jupyter: undefined, app, jupyterExited, stop: stopAll };
   }
 
-  const frontEnd = findJupyter(env);
-  if (frontEnd === undefined) {
+  const ui = options.ui ?? 'auto';
+  const lab = ui === 'auto' ? findJupyterLab(env) : undefined;
+  const frontEnd = ui === 'jupyter' ? findJupyter(env) : lab;
+  if (ui === 'jupyter' && frontEnd === undefined) {
     out(`${lines.join('\n')}\n\n${JUPYTER_INSTALL_HELP}\n\nPress Ctrl-C to stop the server.\n`);
-    return { server, jupyter: undefined, jupyterExited, stop: stopAll };
+    return { server, jupyter: undefined, app, jupyterExited, stop: stopAll };
+  }
+  if (frontEnd === undefined) {
+    try {
+      registerKernel(root);
+      app = await startNotebookApp({ root, kernelSpec: projectKernelSpec(root), port: options.uiPort ?? DEFAULT_UI_PORT, labServerUrl: server.httpUrl, env,
+        ...(options.uiHost === undefined ? {} : { host: options.uiHost }) });
+    } catch (error) {
+      await server.stop();
+      const e = error as NodeJS.ErrnoException;
+      if (e.code === 'EADDRINUSE') throw new LaunchError(`the notebook app cannot start: port ${options.uiPort ?? DEFAULT_UI_PORT} is already in use. Choose another: npm start -- --ui-port 0`);
+      throw new LaunchError(`the notebook app cannot start: ${e.message}`);
+    }
+    const why = ui === 'builtin' ? '(--ui builtin)' : '(JupyterLab 4.1 or newer is not installed; `npm start -- --ui jupyter` forces Jupyter)';
+    const chapters = listNotebookFiles(paths.notebooks).map((f, i) => `${i === 0 ? '  Chapters      ' : '                '}${app?.url}/notebooks/${encodeURIComponent(f.replace(/\.ipynb$/, ''))}`);
+    out(`${lines.join('\n')}\n\n  Notebooks     ${app.url}/   the built-in notebook app ${why}\n${chapters.join('\n')}\n\nPress Ctrl-C to stop everything.\n`);
+    if (options.openBrowser !== false) openBrowser(`${app.url}/`, env);
+    return { server, jupyter: undefined, app, jupyterExited, stop: stopAll };
   }
 
   let jupyterPath: string;
@@ -273,5 +334,5 @@ export async function launch(options: LaunchOptions): Promise<RunningLauncher> {
     });
   });
   await announced;
-  return { server, jupyter, jupyterExited, stop: stopAll };
+  return { server, jupyter, app, jupyterExited, stop: stopAll };
 }

@@ -18,4 +18,5 @@ export type { Progress } from './progress.js';
 export { runGradebook, gradebookCsv } from './gradebook.js';
 export type { Gradebook, GradebookOptions, GradebookRow } from './gradebook.js';
 export { checkChapter, renderCheckHtml } from './notebook.js';
+export { resetExercise } from './reset.js';
 export type { CheckResult } from './notebook.js';

@@ -3,7 +3,7 @@ export { createLabApp, labContextOf, preloadClients } from './app.js';
 export type { LabAppOptions } from './app.js';
 export { startLabServer } from './listen.js';
 export type { StartLabServerOptions, RunningLabServer } from './listen.js';
-export { startLab, formatTrace } from './notebook.js';
+export { startLab, formatTrace, NOTEBOOK_APP_LABS_ENV } from './notebook.js';
 export type { Lab, LabEndpoints } from './notebook.js';
 export { notebookHelpers, displayTrace, displayBundle, comparePrediction, replayBundle, showReplay, foldedBundle, showFolded } from './notebook-helpers.js';
 export type { NotebookHelpers, Prediction, PredictionLine, PredictionResult, Refusal, ReplayListing, ReplayListingEntry, FoldOptions, TslabModule } from './notebook-helpers.js';

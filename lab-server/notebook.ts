@@ -53,8 +53,19 @@ export interface Lab {
   stop(): Promise<void>;
 }
 
+/** The env var the built-in notebook app sets for its kernels: where a lab started in a cell announces itself, so the app's trace panel can follow it. */
+export const NOTEBOOK_APP_LABS_ENV = 'AUTHLAB_APP_LABS_URL';
+
+/** Tells the notebook app that started this kernel (if one did) where the lab's traces are; never fails the cell. */
+function announceToNotebookApp(httpUrl: string): void {
+  const target = process.env[NOTEBOOK_APP_LABS_ENV];
+  if (target === undefined || target === '') return;
+  fetch(target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ httpUrl }) }).catch(() => {});
+}
+
 export async function startLab(options: StartLabServerOptions = {}): Promise<Lab> {
   const server = await startLabServer({ port: 0, tlsPort: 0, ...options });
+  announceToNotebookApp(server.httpUrl);
   const { context } = server;
   const mtls = server.httpsUrl;
   const urls: LabEndpoints = {

@@ -2,7 +2,7 @@
 import { watch } from 'node:fs';
 import { join } from 'node:path';
 import {
-  findCourseRoot, formatExercise, grade, loadCourse, nextUnsolved, progressBar, readProgress, recordResults, selectExercises, writeProgress,
+  findCourseRoot, formatExercise, grade, loadCourse, nextUnsolved, progressBar, readProgress, recordResults, resetExercise, selectExercises, writeProgress,
   type Exercise,
 } from '@client-auth-lab/grader';
 import { type Command, type CommandIO, parseOptions, UsageError } from '../command.js';
@@ -40,6 +40,7 @@ export const checkCommand: Command = {
   name: 'check',
   summary: 'check one exercise (default: the next unsolved one), with hints and progress',
   help: `Usage: authlab check [exercise-id] [--hint] [--watch]
+       authlab check --reset <exercise-id>
 
 Runs the official spec of one exercise against your exercises/NN-topic/<file>.ts and prints each test
 with ✓/✗ and, for failures, the rule, its spec section, and what was expected vs what your code gave.
@@ -47,14 +48,23 @@ with ✓/✗ and, for failures, the rule, its spec section, and what was expecte
   exercise-id   e.g. 02-basic-header; default: the first exercise not yet solved
   --hint        reveal the next hint for this exercise (two or three, from gentle to nearly the answer)
   --watch       run again every time the exercise file is saved (Ctrl-C to stop)
+  --reset       put the exercise file back to its starting version (the committed one); your edits are lost
 
 Progress is kept in .lab/progress.json.
 `,
   async run(args, io) {
-    const { values, positionals } = parseOptions(args, { hint: { type: 'boolean' }, watch: { type: 'boolean' } });
+    const { values, positionals } = parseOptions(args, { hint: { type: 'boolean' }, watch: { type: 'boolean' }, reset: { type: 'boolean' } });
     if (positionals.length > 1) throw new UsageError('give at most one exercise id');
     const root = findCourseRoot();
     const course = loadCourse(root);
+    if (values.reset) {
+      const id = positionals[0];
+      const chosen = id === undefined ? undefined : course.exercises.find((e) => e.id === id);
+      if (chosen === undefined) throw new UsageError(`--reset needs one exercise id (e.g. ${course.exercises[0]?.id ?? '02-basic-header'})${id === undefined ? '' : `, not '${id}'`}`);
+      const file = resetExercise(root, chosen);
+      io.stdout(`Reset ${file.slice(root.length + 1)} to its starting version.\n`);
+      return 0;
+    }
     const progress = readProgress(root);
     let exercise: Exercise | undefined;
     if (positionals[0] !== undefined) {

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findJupyter, findProjectRoot, jupyterUrlFrom, launch, LaunchError, registerKernel } from '../../cli/launcher.js';
+import { findJupyter, findJupyterLab, findProjectRoot, jupyterUrlFrom, launch, LaunchError, registerKernel } from '../../cli/launcher.js';
 import { isCI } from '../notebooks/run-notebooks.js';
 import { runAuthlab } from './run.js';
 
@@ -50,13 +50,34 @@ describe('launch() in --no-jupyter style', () => {
     expect(await isServed(`${httpUrl}/lab/traces`), 'the server still answers after stop()').toBe(false);
   });
 
-  it('still starts the server without Jupyter on PATH, and says exactly how to install JupyterLab', async () => {
+  it('opens the built-in notebook app when JupyterLab 4.1+ is not installed, and prints its URL', async () => {
     let printed = '';
     const running = await launch({
-      root, port: 0, tlsPort: 0, dataDir: join(scratch, 'no-jupyter'), build: false, env: { PATH: join(scratch, 'empty-path') }, out: (t) => (printed += t),
+      root, port: 0, tlsPort: 0, uiPort: 0, dataDir: join(scratch, 'builtin'), build: false, openBrowser: false, env: { PATH: join(scratch, 'empty-path') }, out: (t) => (printed += t),
     });
     try {
       expect(running.jupyter).toBeUndefined();
+      const url = running.app?.url as string;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(printed).toContain(`Notebooks     ${url}/`);
+      expect(printed).toContain(`${url}/notebooks/03-client-assertions`);
+      const index = await (await fetch(`${url}/`)).text();
+      expect(index).toContain('href="/notebooks/03-client-assertions"');
+      expect((await fetch(`${running.server.httpUrl}/lab/traces`)).status).toBe(200);
+    } finally {
+      await running.stop();
+    }
+    expect(await isServed(`${running.app?.url}/`), 'the app still answers after stop()').toBe(false);
+  });
+
+  it('still starts the server with --ui jupyter and no Jupyter on PATH, and says exactly how to install JupyterLab', async () => {
+    let printed = '';
+    const running = await launch({
+      root, port: 0, tlsPort: 0, ui: 'jupyter', dataDir: join(scratch, 'no-jupyter'), build: false, env: { PATH: join(scratch, 'empty-path') }, out: (t) => (printed += t),
+    });
+    try {
+      expect(running.jupyter).toBeUndefined();
+      expect(running.app).toBeUndefined();
       expect((await fetch(`${running.server.httpUrl}/lab/traces`)).status).toBe(200);
       for (const way of ['pipx install jupyterlab', 'pip install --user jupyterlab', 'conda install -c conda-forge jupyterlab', 'apt-get install jupyter-notebook']) {
         expect(printed).toContain(way);
@@ -86,6 +107,8 @@ describe('authlab start options', () => {
     [['--tls-port', '70000'], "--tls-port must be a port number from 0 to 65535, not '70000'"],
     [['--port', '5000', '--tls-port', '5000'], '--port and --tls-port must differ'],
     [['--jupyter-only'], "Unknown option '--jupyter-only'"],
+    [['--ui', 'notebook'], "--ui must be builtin or jupyter, not 'notebook'"],
+    [['--ui-port', 'x'], "--ui-port must be a port number from 0 to 65535, not 'x'"],
   ])('rejects %j as a usage error (exit 2)', async (args, message) => {
     const result = await runAuthlab(['start', ...args]);
     expect(result.code).toBe(2);
@@ -111,13 +134,14 @@ describe('Jupyter helpers', () => {
 
   it('finds no Jupyter on an empty PATH', () => {
     expect(findJupyter({ PATH: join(scratch, 'empty-path') })).toBeUndefined();
+    expect(findJupyterLab({ PATH: join(scratch, 'empty-path') })).toBeUndefined();
   });
 
   // Where a Jupyter front end is installed (CI installs Debian's jupyter-notebook, and there a missing
   // one fails rather than skips): the real launch, then a clean stop.
   it.runIf(findJupyter() !== undefined || isCI)('starts the installed Jupyter on notebooks/ with the tslab kernel and stops it', { timeout: 120_000 }, async () => {
     let printed = '';
-    const running = await launch({ root, port: 0, tlsPort: 0, dataDir: join(scratch, 'with-jupyter'), build: false, openBrowser: false, out: (t) => (printed += t) });
+    const running = await launch({ root, port: 0, tlsPort: 0, ui: 'jupyter', dataDir: join(scratch, 'with-jupyter'), build: false, openBrowser: false, out: (t) => (printed += t) });
     try {
       const url = running.jupyter?.url;
       expect(url, printed).toBeDefined();
@@ -154,5 +178,41 @@ describe('bin/authlab.js start --no-jupyter', () => {
     expect(await exited).toBe(0);
     expect(stderr).toContain('authlab start: stopped');
     expect(await isServed(`${httpUrl}/lab/traces`)).toBe(false);
+  });
+});
+
+describe('bin/authlab.js start --ui builtin', () => {
+  it('serves the built-in app, and Ctrl-C (SIGINT) stops it with its kernels, exit code 0', { timeout: 180_000 }, async () => {
+    const child = spawn(process.execPath, ['bin/authlab.js', 'start', '--ui', 'builtin', '--ui-port', '0', '--no-browser', '--port', '0', '--tls-port', '0', '--data', join(scratch, 'bin-builtin')], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const appUrl = await new Promise<string>((found, fail) => {
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        const match = /Notebooks +(http:\/\/\S+)\//.exec(stdout);
+        if (match && stdout.includes('Ctrl-C')) found(match[1] as string);
+      });
+      child.once('exit', (code) => fail(new Error(`authlab start exited with ${code} before serving:\n${stdout}${stderr}`)));
+    });
+    expect(stdout).toContain('(--ui builtin)');
+    // Opening a notebook's live channel starts its kernel; wait until it is idle.
+    const events = await fetch(`${appUrl}/api/notebooks/00-welcome/events`);
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    let seen = '';
+    while (!seen.includes('"status":"idle"')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += new TextDecoder().decode(value);
+    }
+    expect(seen).toContain('"status":"idle"');
+    const kernels = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    expect(kernels.length).toBeGreaterThan(0);
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await reader.cancel().catch(() => {});
+    for (const pid of kernels) expect(() => process.kill(pid, 0), `kernel ${pid} is still running`).toThrow();
+    expect(await isServed(`${appUrl}/`)).toBe(false);
   });
 });

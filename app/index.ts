@@ -1,0 +1,13 @@
+export { KernelSession, KernelError, outputOf, appendOutput } from './kernel/kernel-manager.js';
+export type { KernelSpec, KernelStatus, KernelOptions, NotebookOutput, ExecuteResult } from './kernel/kernel-manager.js';
+export { projectKernelSpec } from './kernel/kernelspec.js';
+export { newConnectionInfo, freePorts } from './kernel/connection.js';
+export type { ConnectionInfo } from './kernel/connection.js';
+export { sign, serialize, deserialize, newMessage, KernelMessageError, PROTOCOL_VERSION } from './kernel/messages.js';
+export type { JupyterMessage, MessageHeader } from './kernel/messages.js';
+export { startNotebookApp, DEFAULT_UI_PORT } from './server/notebook-app.js';
+export type { NotebookAppOptions, RunningNotebookApp } from './server/notebook-app.js';
+export { KernelHub, summarizeTrace, isLoopbackHttpUrl } from './server/kernel-hub.js';
+export type { TraceSummary } from './server/kernel-hub.js';
+export { listChapters, readNotebook, saveNotebook, revertNotebook, validateNotebook, formatNotebook, parseNotebook, notebookFile, NotebookFileError } from './server/notebook-files.js';
+export type { Notebook, NotebookCell, Chapter } from './server/notebook-files.js';

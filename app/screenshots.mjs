@@ -1,0 +1,57 @@
+// `npm run screenshots`: every chapter in the built-in app after Run all, as PNGs in docs/screenshots/
+// (NN-topic.png: the first trace the chapter shows, or its top; trace-panel.png: the trace panel of
+// chapter 03). Works on copies of the notebooks under .lab/, in Debian's Chromium (/usr/bin/chromium).
+// AUTHLAB_APP_CHAPTERS=03,09 limits the chapters.
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { projectKernelSpec, startNotebookApp } from '@client-auth-lab/app';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const out = join(root, 'docs', 'screenshots');
+const only = process.env.AUTHLAB_APP_CHAPTERS?.split(',');
+const stems = readdirSync(join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort().map((f) => f.slice(0, -6))
+  .filter((s) => only === undefined || only.some((o) => s.startsWith(o)));
+const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+mkdirSync(out, { recursive: true });
+mkdirSync(join(root, '.lab'), { recursive: true });
+const scratch = mkdtempSync(join(root, '.lab', 'screenshots-'));
+cpSync(join(root, 'notebooks'), join(scratch, 'notebooks'), { recursive: true });
+// Cells read files next to the notebooks' folder (../examples/nginx/nginx.conf): the copy sees the same ones.
+for (const dir of ['examples', 'exercises', 'solutions', 'docs']) if (existsSync(join(root, dir))) symlinkSync(join(root, dir), join(scratch, dir));
+const app = await startNotebookApp({ root, notebooksDir: join(scratch, 'notebooks'), kernelSpec: projectKernelSpec(root), port: 0 });
+const context = await chromium.launchPersistentContext(join(scratch, 'profile'), { executablePath: '/usr/bin/chromium', headless: true, args: flags, viewport: { width: 1440, height: 960 } });
+await context.route('**/*', (route) => (['127.0.0.1', 'localhost'].includes(new URL(route.request().url()).hostname) ? route.continue() : route.abort()));
+try {
+  for (const stem of stems) {
+    const page = await context.newPage();
+    await page.goto(`${app.url}/notebooks/${stem}`);
+    await page.locator('[data-kernel-status="idle"]').waitFor({ timeout: 90_000 });
+    await page.getByRole('button', { name: 'Run all' }).click();
+    await page.waitForFunction(() => { const s = document.getElementById('app')?.dataset.runAll; return s !== undefined && s !== 'running'; }, null, { timeout: 300_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.mermaid-diagram:not([data-drawn="svg"]):not([data-drawn="error"])').length === 0, null, { timeout: 60_000 });
+    // A trace in the notebook when there is one (its checks table), else the chapter's top.
+    const trace = page.locator('.output .html-output table').first();
+    if ((await trace.count()) > 0) {
+      await trace.evaluate((el) => {
+        const cell = el.closest('.cell');
+        (cell ?? el).scrollIntoView({ block: 'start' });
+        window.scrollBy(0, -60);
+      });
+    } else {
+      await page.evaluate(() => window.scrollTo(0, 0));
+    }
+    await page.evaluate(() => document.querySelectorAll('.cell.selected').forEach((c) => c.classList.remove('selected')));
+    await page.screenshot({ path: join(out, `${stem}.png`) });
+    if (stem.startsWith('03')) await page.locator('aside.side').screenshot({ path: join(out, 'trace-panel.png') });
+    process.stdout.write(`${join('docs', 'screenshots', `${stem}.png`)} (Run all: ${await page.locator('#app').getAttribute('data-run-all')})\n`);
+    await page.close();
+    await app.hub.shutdown(stem);
+  }
+} finally {
+  await context.close();
+  await app.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,238 @@
+/**
+ * One tslab kernel per open notebook, and the live channel to the page: kernel status, outputs as they
+ * arrive, and the traces of every lab server a cell of that kernel started (announced through
+ * NOTEBOOK_APP_LABS_ENV, followed on the lab's own /lab/traces/stream).
+ */
+import type { Response } from 'express';
+import { NOTEBOOK_APP_LABS_ENV } from '@client-auth-lab/lab-server';
+import { KernelSession, type ExecuteResult, type KernelSpec, type KernelStatus } from '../kernel/kernel-manager.js';
+
+export interface TraceSummary {
+  id: string;
+  time: string;
+  endpoint: string;
+  clientId: string | undefined;
+  method: string | undefined;
+  ok: boolean;
+  error: string | undefined;
+  code: string | undefined;
+  status: number | undefined;
+  /** The lab's own viewer, open on this trace. */
+  viewerUrl: string;
+  /** The trace as JSON from the lab server. */
+  jsonUrl: string;
+}
+
+interface Room {
+  notebook: string;
+  kernel: KernelSession | undefined;
+  starting: Promise<KernelSession> | undefined;
+  clients: Set<Response>;
+  labs: Map<string, AbortController>;
+  traces: TraceSummary[];
+  log: string;
+}
+
+/** A URL a lab may announce: plain HTTP on a loopback address (the kernel runs on this machine). */
+export function isLoopbackHttpUrl(text: unknown): text is string {
+  if (typeof text !== 'string') return false;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && url.pathname === '/' && url.search === '';
+  } catch {
+    return false;
+  }
+}
+
+export function summarizeTrace(trace: Record<string, unknown>, labUrl: string): TraceSummary {
+  const outcome = (trace.outcome ?? {}) as { ok?: boolean; error?: string; code?: string };
+  const response = (trace.response ?? {}) as { status?: number };
+  const id = String(trace.id);
+  return {
+    id, time: String(trace.time), endpoint: String(trace.endpoint),
+    clientId: typeof trace.clientId === 'string' ? trace.clientId : undefined,
+    method: typeof trace.method === 'string' ? trace.method : undefined,
+    ok: outcome.ok === true, error: outcome.error, code: outcome.code,
+    status: typeof response.status === 'number' ? response.status : undefined,
+    viewerUrl: `${labUrl}/lab#/trace/${encodeURIComponent(id)}`,
+    jsonUrl: `${labUrl}/lab/traces/${encodeURIComponent(id)}`,
+  };
+}
+
+export interface KernelHubOptions {
+  spec: KernelSpec;
+  /** The kernels' working directory (Jupyter's: the notebook's folder). */
+  cwd: string;
+  /** Where kernels announce the labs their cells start (this app's /api/labs/<notebook>). */
+  labsUrl: (notebook: string) => string;
+  env?: NodeJS.ProcessEnv;
+}
+
+const KEEP_TRACES = 200;
+
+export class KernelHub {
+  private readonly rooms = new Map<string, Room>();
+
+  constructor(private readonly options: KernelHubOptions) {}
+
+  private room(notebook: string): Room {
+    let room = this.rooms.get(notebook);
+    if (room === undefined) {
+      room = { notebook, kernel: undefined, starting: undefined, clients: new Set(), labs: new Map(), traces: [], log: '' };
+      this.rooms.set(notebook, room);
+    }
+    return room;
+  }
+
+  private broadcast(room: Room, event: string, data: unknown): void {
+    const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const res of room.clients) res.write(text);
+  }
+
+  status(notebook: string): { status: KernelStatus; reason: string | undefined } {
+    const kernel = this.rooms.get(notebook)?.kernel;
+    if (kernel === undefined) return { status: this.rooms.get(notebook)?.starting === undefined ? 'dead' : 'starting', reason: kernel === undefined ? 'not started' : undefined };
+    return { status: kernel.status, reason: kernel.status === 'dead' ? kernel.deathReason : undefined };
+  }
+
+  /** The notebook's kernel, started on first use. */
+  kernel(notebook: string): Promise<KernelSession> {
+    const room = this.room(notebook);
+    if (room.kernel !== undefined) return Promise.resolve(room.kernel);
+    if (room.starting !== undefined) return room.starting;
+    this.broadcast(room, 'status', { status: 'starting' });
+    const kernel = new KernelSession(this.options.spec, {
+      cwd: this.options.cwd,
+      env: { ...(this.options.env ?? process.env), [NOTEBOOK_APP_LABS_ENV]: this.options.labsUrl(notebook) },
+      log: (text) => (room.log = `${room.log}${text}`.slice(-8000)),
+    });
+    kernel.onStatus((status) => {
+      if (status === 'dead' || status === 'starting') this.dropLabs(room);
+      this.broadcast(room, 'status', { status, reason: status === 'dead' ? kernel.deathReason : undefined });
+    });
+    room.starting = (async () => {
+      try {
+        await kernel.launch();
+        room.kernel = kernel;
+        return kernel;
+      } catch (error) {
+        this.broadcast(room, 'status', { status: 'dead', reason: (error as Error).message });
+        throw error;
+      } finally {
+        room.starting = undefined;
+      }
+    })();
+    return room.starting;
+  }
+
+  /** The page's live channel (server-sent events). */
+  subscribe(notebook: string, res: Response): void {
+    const room = this.room(notebook);
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.flushHeaders();
+    room.clients.add(res);
+    const { status, reason } = this.status(notebook);
+    res.write(`event: status\ndata: ${JSON.stringify({ status, reason })}\n\n`);
+    for (const trace of room.traces) res.write(`event: trace\ndata: ${JSON.stringify(trace)}\n\n`);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    heartbeat.unref();
+    res.on('close', () => {
+      clearInterval(heartbeat);
+      room.clients.delete(res);
+    });
+  }
+
+  async execute(notebook: string, cellId: string, code: string): Promise<ExecuteResult> {
+    const kernel = await this.kernel(notebook);
+    const room = this.room(notebook);
+    return kernel.execute(code, (output) => this.broadcast(room, 'output', { cellId, output }));
+  }
+
+  async interrupt(notebook: string): Promise<void> {
+    await this.rooms.get(notebook)?.kernel?.interrupt();
+  }
+
+  async restart(notebook: string): Promise<void> {
+    const room = this.room(notebook);
+    if (room.kernel === undefined) {
+      await this.kernel(notebook);
+      return;
+    }
+    await room.kernel.restart();
+  }
+
+  /** A lab started in one of this notebook's cells: follow its trace stream. */
+  followLab(notebook: string, httpUrl: string): void {
+    const room = this.room(notebook);
+    const base = httpUrl.replace(/\/$/, '');
+    if (room.labs.has(base)) return;
+    const abort = new AbortController();
+    room.labs.set(base, abort);
+    this.broadcast(room, 'lab', { httpUrl: base });
+    void (async () => {
+      try {
+        const response = await fetch(`${base}/lab/traces/stream`, { signal: abort.signal, headers: { accept: 'text/event-stream' } });
+        if (response.body === null) return;
+        const decoder = new TextDecoder();
+        let buffer = '';
+        const reader = response.body.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const data = block.split('\n').filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+            if (!/^event: trace$/m.test(block) || data === '') continue;
+            const summary = summarizeTrace(JSON.parse(data) as Record<string, unknown>, base);
+            room.traces.push(summary);
+            if (room.traces.length > KEEP_TRACES) room.traces.shift();
+            this.broadcast(room, 'trace', summary);
+          }
+        }
+      } catch {
+        // The lab stopped (its cell's lab.stop(), or the kernel went away).
+      } finally {
+        room.labs.delete(base);
+      }
+    })();
+  }
+
+  /** The labs of a kernel that stopped are gone with it: their traces can no longer be opened. */
+  private dropLabs(room: Room): void {
+    for (const abort of room.labs.values()) abort.abort();
+    room.labs.clear();
+    if (room.traces.length === 0) return;
+    room.traces = [];
+    this.broadcast(room, 'traces-cleared', {});
+  }
+
+  /** The process id of a notebook's kernel, while it runs. */
+  kernelPid(notebook: string): number | undefined {
+    return this.rooms.get(notebook)?.kernel?.pid;
+  }
+
+  /** Stops one notebook's kernel (the page shows it dead until Restart). */
+  async shutdown(notebook: string): Promise<void> {
+    const room = this.rooms.get(notebook);
+    if (room === undefined) return;
+    this.dropLabs(room);
+    const kernel = room.kernel ?? (await room.starting?.catch(() => undefined));
+    room.kernel = undefined;
+    await kernel?.shutdown();
+  }
+
+  async shutdownAll(): Promise<void> {
+    await Promise.all([...this.rooms.values()].map(async (room) => {
+      this.dropLabs(room);
+      for (const res of room.clients) res.end();
+      room.clients.clear();
+      const kernel = room.kernel ?? (await room.starting?.catch(() => undefined));
+      await kernel?.shutdown();
+    }));
+  }
+}

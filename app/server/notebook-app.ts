@@ -1,0 +1,256 @@
+/**
+ * The built-in notebook app: an express server on loopback with the index of chapters, one page per
+ * notebook (the browser bundle built by app/build-web.mjs), a JSON API to load, save and revert
+ * notebooks, the live kernel channel, and the exercises of each chapter.
+ */
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { formatExercise, grade, loadCourse, readProgress, recordResults, resetExercise, writeProgress, type Course } from '@client-auth-lab/grader';
+import type { KernelSpec } from '../kernel/kernel-manager.js';
+import { isLoopbackHttpUrl, KernelHub } from './kernel-hub.js';
+import { listChapters, notebookFile, NotebookFileError, readNotebook, revertNotebook, saveNotebook } from './notebook-files.js';
+import { indexPage, notebookPage } from './pages.js';
+
+export interface NotebookAppOptions {
+  /** The course root (exercises/, .lab/progress.json). */
+  root: string;
+  /** The folder of the notebooks (default <root>/notebooks). */
+  notebooksDir?: string;
+  /** Where the original notebooks are, when not in git's HEAD (tests work on temporary copies). */
+  pristineDir?: string;
+  kernelSpec: KernelSpec;
+  /** Default 127.0.0.1: the app runs code, so it is not for the network unless asked. */
+  host?: string;
+  /** Default 8888; 0 picks a free port. */
+  port?: number;
+  /** The launcher's lab server, linked from the index. */
+  labServerUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningNotebookApp {
+  url: string;
+  server: Server;
+  hub: KernelHub;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_UI_PORT = 8888;
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+  + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+function webDir(): string | undefined {
+  const candidates = ['../web/', '../dist/web/', '../../dist/web/'].map((c) => fileURLToPath(new URL(c, import.meta.url)));
+  return candidates.find((dir) => existsSync(join(dir, 'notebook.js')));
+}
+
+function problem(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: code, message });
+}
+
+function fromError(res: Response, error: unknown): void {
+  if (error instanceof NotebookFileError) {
+    const status = error.code === 'ERR_NOTEBOOK_MISSING' ? 404 : error.code === 'ERR_NOTEBOOK_WRITE' ? 500 : error.code === 'ERR_NOTEBOOK_NAME' ? 400 : 422;
+    return problem(res, status, error.code, error.message);
+  }
+  const e = error as Error & { code?: string };
+  problem(res, 500, e.code ?? 'ERR_INTERNAL', e.message);
+}
+
+export async function startNotebookApp(options: NotebookAppOptions): Promise<RunningNotebookApp> {
+  const root = options.root;
+  const notebooksDir = options.notebooksDir ?? join(root, 'notebooks');
+  const host = options.host ?? '127.0.0.1';
+  let url = '';
+  const hub = new KernelHub({
+    spec: options.kernelSpec,
+    cwd: notebooksDir,
+    labsUrl: (notebook) => `${url}/api/labs/${encodeURIComponent(notebook)}`,
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
+  const course = (): Course | undefined => {
+    try {
+      return loadCourse(root);
+    } catch {
+      return undefined;
+    }
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Content-Security-Policy', CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // Another site's page must not drive the kernel: writes come from this origin or from no browser at all.
+    const origin = req.headers.origin;
+    if (req.method !== 'GET' && origin !== undefined && origin !== `http://${req.headers.host ?? ''}`) return problem(res, 403, 'ERR_CROSS_ORIGIN', `requests from ${origin} are refused`);
+    next();
+  });
+  app.use(express.json({ limit: '64mb' }));
+
+  const web = webDir();
+  if (web !== undefined) app.use('/static', express.static(web, { maxAge: 0 }));
+
+  app.get('/favicon.ico', (_req, res) => res.status(204).end());
+  app.get('/', (_req, res) => {
+    const c = course();
+    res.type('html').send(indexPage({ chapters: listChapters(notebooksDir), course: c, progress: readProgress(root), labServerUrl: options.labServerUrl, cheatSheet: existsSync(join(root, 'docs', 'cheat-sheet.md')) }));
+  });
+  app.get('/docs/cheat-sheet.md', (_req, res) => {
+    const file = join(root, 'docs', 'cheat-sheet.md');
+    if (!existsSync(file)) return problem(res, 404, 'ERR_NOT_FOUND', 'docs/cheat-sheet.md is not in this checkout');
+    res.type('text/plain; charset=utf-8').sendFile(file);
+  });
+  app.get('/notebooks/:name', (req, res) => {
+    try {
+      notebookFile(notebooksDir, req.params.name);
+    } catch (error) {
+      return fromError(res, error);
+    }
+    if (web === undefined) return problem(res, 500, 'ERR_NOT_BUILT', 'the app\'s browser bundle is missing (app/dist/web): run npm install or npm run build');
+    res.type('html').send(notebookPage(req.params.name.replace(/\.ipynb$/, '')));
+  });
+
+  app.get('/api/notebooks/:name', (req, res) => {
+    try {
+      res.setHeader('Cache-Control', 'no-store');
+      res.json({ notebook: readNotebook(notebookFile(notebooksDir, req.params.name)) });
+    } catch (error) {
+      fromError(res, error);
+    }
+  });
+  app.put('/api/notebooks/:name', (req, res) => {
+    try {
+      saveNotebook(notebookFile(notebooksDir, req.params.name), (req.body as { notebook?: unknown }).notebook);
+      res.json({ saved: true, at: new Date().toISOString() });
+    } catch (error) {
+      fromError(res, error);
+    }
+  });
+  app.post('/api/notebooks/:name/revert', (req, res) => {
+    try {
+      res.json({ notebook: revertNotebook(notebookFile(notebooksDir, req.params.name), options.pristineDir) });
+    } catch (error) {
+      fromError(res, error);
+    }
+  });
+
+  const kernelName = (req: Request, res: Response): string | undefined => {
+    try {
+      notebookFile(notebooksDir, String(req.params.name));
+      return String(req.params.name).replace(/\.ipynb$/, '');
+    } catch (error) {
+      fromError(res, error);
+      return undefined;
+    }
+  };
+  app.get('/api/notebooks/:name/events', (req, res) => {
+    const name = kernelName(req, res);
+    if (name === undefined) return;
+    hub.subscribe(name, res);
+    hub.kernel(name).catch(() => {});
+  });
+  app.post('/api/notebooks/:name/execute', async (req, res) => {
+    const name = kernelName(req, res);
+    if (name === undefined) return;
+    const { cellId, code } = req.body as { cellId?: unknown; code?: unknown };
+    if (typeof cellId !== 'string' || typeof code !== 'string') return problem(res, 400, 'ERR_BAD_REQUEST', 'send {"cellId": "…", "code": "…"}');
+    try {
+      res.json(await hub.execute(name, cellId, code));
+    } catch (error) {
+      fromError(res, error);
+    }
+  });
+  app.post('/api/notebooks/:name/interrupt', async (req, res) => {
+    const name = kernelName(req, res);
+    if (name === undefined) return;
+    await hub.interrupt(name);
+    res.json(hub.status(name));
+  });
+  app.post('/api/notebooks/:name/restart', async (req, res) => {
+    const name = kernelName(req, res);
+    if (name === undefined) return;
+    try {
+      await hub.restart(name);
+      res.json(hub.status(name));
+    } catch (error) {
+      fromError(res, error);
+    }
+  });
+
+  // A lab started in a cell says where it is (NOTEBOOK_APP_LABS_ENV); only loopback labs are followed.
+  app.post('/api/labs/:name', (req, res) => {
+    const httpUrl = (req.body as { httpUrl?: unknown }).httpUrl;
+    const base = typeof httpUrl === 'string' ? `${httpUrl.replace(/\/$/, '')}/` : httpUrl;
+    if (!isLoopbackHttpUrl(base)) return problem(res, 400, 'ERR_NOT_LOOPBACK', 'only a lab on a loopback http:// address is followed');
+    hub.followLab(String(req.params.name), String(httpUrl));
+    res.status(204).end();
+  });
+
+  const exerciseOf = (id: string, res: Response) => {
+    const exercise = course()?.exercises.find((e) => e.id === id);
+    if (exercise === undefined) problem(res, 404, 'ERR_UNKNOWN_EXERCISE', `no exercise '${id}'`);
+    return exercise;
+  };
+  app.get('/api/chapters/:stem/exercises', (req, res) => {
+    const progress = readProgress(root);
+    const list = (course()?.exercises ?? []).filter((e) => e.chapter === req.params.stem).map((e) => ({
+      id: e.id, title: e.title, file: `exercises/${e.chapter}/${e.file}`, points: e.points, hintCount: e.hints.length,
+      solved: progress.solved[e.id] !== undefined, hints: e.hints.slice(0, progress.hintsShown[e.id] ?? 0),
+    }));
+    res.json({ exercises: list });
+  });
+  app.post('/api/exercises/:id/check', async (req, res) => {
+    const exercise = exerciseOf(req.params.id, res);
+    if (exercise === undefined) return;
+    try {
+      const result = await grade({ root, select: exercise.id, perExerciseMs: 20_000 });
+      const score = result.exercises[0];
+      writeProgress(root, recordResults(readProgress(root), result.exercises));
+      res.json({ id: exercise.id, status: score?.status, passed: score?.status === 'passed', report: score === undefined ? '' : formatExercise(score), durationMs: result.durationMs });
+    } catch (error) {
+      fromError(res, error);
+    }
+  });
+  app.post('/api/exercises/:id/hint', (req, res) => {
+    const exercise = exerciseOf(req.params.id, res);
+    if (exercise === undefined) return;
+    const progress = readProgress(root);
+    const shown = Math.min((progress.hintsShown[exercise.id] ?? 0) + 1, exercise.hints.length);
+    writeProgress(root, { ...progress, hintsShown: { ...progress.hintsShown, [exercise.id]: shown } });
+    res.json({ hints: exercise.hints.slice(0, shown), hintCount: exercise.hints.length });
+  });
+  app.post('/api/exercises/:id/reset', (req, res) => {
+    const exercise = exerciseOf(req.params.id, res);
+    if (exercise === undefined) return;
+    try {
+      resetExercise(root, exercise);
+      res.json({ reset: `exercises/${exercise.chapter}/${exercise.file}` });
+    } catch (error) {
+      fromError(res, error);
+    }
+  });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(options.port ?? DEFAULT_UI_PORT, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  if (host === '0.0.0.0' || host === '::') url = `http://127.0.0.1:${address.port}`;
+  return {
+    url,
+    server,
+    hub,
+    async stop() {
+      await hub.shutdownAll();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}

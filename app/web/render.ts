@@ -1,0 +1,128 @@
+// Rendering of Markdown cells and of outputs (nbformat 4 output types and MIME bundles), with mermaid drawn as SVG.
+import { Marked } from 'marked';
+import mermaid from 'mermaid';
+
+mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'default', flowchart: { htmlLabels: false } });
+
+export type Output = Record<string, unknown> & { output_type: string };
+
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+export function joinText(value: unknown): string {
+  return Array.isArray(value) ? value.join('') : typeof value === 'string' ? value : '';
+}
+
+const marked = new Marked({ gfm: true });
+marked.use({
+  renderer: {
+    code({ text, lang }) {
+      if ((lang ?? '').trim() === 'mermaid') return `<div class="mermaid-diagram" data-mermaid-source="${escapeHtml(text)}"></div>`;
+      return `<pre class="code"><code>${escapeHtml(text)}</code></pre>`;
+    },
+    link({ href, title, tokens }) {
+      const text = this.parser.parseInline(tokens);
+      const external = /^[a-z]+:/i.test(href);
+      return `<a href="${escapeHtml(href)}"${title ? ` title="${escapeHtml(title)}"` : ''}${external ? ' target="_blank" rel="noopener noreferrer"' : ''}>${text}</a>`;
+    },
+  },
+});
+
+export function markdownHtml(source: string): string {
+  return marked.parse(source, { async: false });
+}
+
+let diagramCount = 0;
+
+/** Draws every diagram placeholder (and `<pre class="mermaid">` from HTML outputs) below `root` as SVG. */
+export async function drawDiagrams(root: HTMLElement): Promise<void> {
+  const targets: { element: HTMLElement; source: string }[] = [];
+  for (const el of root.querySelectorAll<HTMLElement>('.mermaid-diagram:not([data-drawn])')) targets.push({ element: el, source: el.dataset.mermaidSource ?? '' });
+  for (const pre of root.querySelectorAll<HTMLElement>('pre.mermaid:not([data-drawn])')) {
+    const holder = document.createElement('div');
+    holder.className = 'mermaid-diagram';
+    holder.dataset.mermaidSource = pre.textContent ?? '';
+    pre.replaceWith(holder);
+    targets.push({ element: holder, source: holder.dataset.mermaidSource });
+  }
+  for (const { element, source } of targets) {
+    element.dataset.drawn = 'pending';
+    try {
+      const { svg } = await mermaid.render(`diagram-${++diagramCount}`, source);
+      element.innerHTML = svg;
+      element.dataset.drawn = 'svg';
+    } catch (error) {
+      element.dataset.drawn = 'error';
+      element.innerHTML = `<div class="diagram-error">This diagram could not be drawn: ${escapeHtml(String((error as Error).message ?? error).split('\n')[0] ?? '')}</div><details><summary>diagram source</summary><pre>${escapeHtml(source)}</pre></details>`;
+    }
+  }
+}
+
+const MIME_ORDER = ['text/vnd.mermaid', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg', 'text/markdown', 'text/latex', 'application/json', 'text/plain'];
+
+function bundleElement(data: Record<string, unknown>): HTMLElement {
+  const el = document.createElement('div');
+  const type = MIME_ORDER.find((t) => data[t] !== undefined) ?? Object.keys(data)[0];
+  el.dataset.mimeType = type ?? '';
+  const value = type === undefined ? '' : data[type];
+  switch (type) {
+    case 'text/vnd.mermaid':
+      el.innerHTML = `<div class="mermaid-diagram" data-mermaid-source="${escapeHtml(joinText(value))}"></div>`;
+      break;
+    case 'text/html':
+      el.className = 'html-output';
+      el.innerHTML = joinText(value);
+      break;
+    case 'image/svg+xml':
+      el.innerHTML = `<img alt="SVG output" src="data:image/svg+xml;charset=utf-8,${encodeURIComponent(joinText(value))}">`;
+      break;
+    case 'image/png':
+    case 'image/jpeg':
+      el.innerHTML = `<img alt="image output" src="data:${type};base64,${joinText(value).replace(/\s+/g, '')}">`;
+      break;
+    case 'text/markdown':
+      el.className = 'markdown-output';
+      el.innerHTML = markdownHtml(joinText(value));
+      break;
+    case 'application/json':
+      el.innerHTML = `<pre>${escapeHtml(JSON.stringify(value, null, 2))}</pre>`;
+      break;
+    default:
+      el.innerHTML = `<pre>${escapeHtml(stripAnsi(joinText(value)))}</pre>`;
+  }
+  return el;
+}
+
+/** One output element, with `data-output-type` as the app's contract says. */
+export function outputElement(output: Output): HTMLElement {
+  const el = document.createElement('div');
+  el.className = `output output-${output.output_type}`;
+  el.dataset.outputType = output.output_type;
+  switch (output.output_type) {
+    case 'stream': {
+      el.classList.add(output.name === 'stderr' ? 'stderr' : 'stdout');
+      el.dataset.streamName = String(output.name);
+      el.innerHTML = `<pre>${escapeHtml(stripAnsi(joinText(output.text)))}</pre>`;
+      break;
+    }
+    case 'display_data':
+    case 'execute_result':
+      el.append(bundleElement((output.data ?? {}) as Record<string, unknown>));
+      break;
+    case 'error': {
+      const trace = Array.isArray(output.traceback) && output.traceback.length > 0 ? output.traceback.map(String).join('\n') : `${String(output.ename)}: ${String(output.evalue)}`;
+      el.innerHTML = `<pre>${escapeHtml(stripAnsi(trace))}</pre>`;
+      break;
+    }
+    default:
+      el.innerHTML = `<pre>${escapeHtml(JSON.stringify(output))}</pre>`;
+  }
+  return el;
+}

@@ -1,0 +1,157 @@
+/**
+ * The built-in notebook app as a learner feels it: `npm start` until the index answers (cold, then
+ * warm), Run all of chapter 03 in Chromium against nbclient running the same notebook, and an
+ * exercise check from the app (first, then warm: the app's process stays up between checks).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+export interface AppTimed {
+  name: string;
+  ms: number | null;
+  status: string;
+}
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** `npm start -- --ui builtin …` until GET / answers 200; then Ctrl-C. */
+async function startToIndex(root: string, data: string): Promise<{ ms: number; status: string }> {
+  const started = performance.now();
+  const child = spawn('npm', ['start', '--', '--ui', 'builtin', '--ui-port', '0', '--no-browser', '--port', '0', '--tls-port', '0', '--data', data], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  try {
+    const url = await new Promise<string>((found, fail) => {
+      const timer = setTimeout(() => fail(new Error(`no URL after 120 s: ${out.slice(-400)}`)), 120_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const match = /Notebooks +(http:\/\/\S+?)\/ /.exec(out);
+        if (match) {
+          clearTimeout(timer);
+          found(match[1] as string);
+        }
+      });
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.once('exit', (code) => fail(new Error(`npm start exited with ${code}: ${out.slice(-400)}`)));
+    });
+    for (;;) {
+      const answer = await fetch(`${url}/`).catch(() => undefined);
+      if (answer?.status === 200) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return { ms: performance.now() - started, status: 'ok' };
+  } finally {
+    const exited = new Promise((done) => child.once('exit', done));
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
+    await exited;
+  }
+}
+
+async function runAllInApp(root: string, notebooksDir: string, stem: string): Promise<{ runAllMs: number; withKernelMs: number; outcome: string }> {
+  const { chromium } = await import('playwright-core');
+  const { projectKernelSpec, startNotebookApp } = await import('@client-auth-lab/app');
+  const app = await startNotebookApp({ root, notebooksDir, kernelSpec: projectKernelSpec(root), port: 0 });
+  const profile = mkdtempSync(join(os.tmpdir(), 'authlab-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
+  try {
+    const page = await context.newPage();
+    const opened = performance.now();
+    await page.goto(`${app.url}/notebooks/${stem}`);
+    await page.locator('[data-kernel-status="idle"]').waitFor({ timeout: 90_000 });
+    const started = performance.now();
+    await page.getByRole('button', { name: 'Run all' }).click();
+    // A selector, not a function: the app's Content-Security-Policy refuses evaluated strings.
+    await page.locator('#app[data-run-all]:not([data-run-all="running"])').waitFor({ state: 'attached', timeout: 300_000 });
+    const done = performance.now();
+    return { runAllMs: done - started, withKernelMs: done - opened, outcome: (await page.locator('#app').getAttribute('data-run-all')) ?? '?' };
+  } finally {
+    await context.close();
+    await app.stop();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+function nbclientRun(root: string, notebook: string, jupyterPath: string): { ms: number | null; status: string } {
+  const python = process.env.JUPYTER_PYTHON ?? '/usr/bin/python3';
+  if (spawnSync(python, ['-c', 'import nbclient, nbformat']).status !== 0) return { ms: null, status: `not available: ${python} cannot import nbclient` };
+  const outDir = mkdtempSync(join(os.tmpdir(), 'authlab-bench-nbclient-'));
+  try {
+    const started = performance.now();
+    const run = spawnSync(python, [join(root, 'test', 'notebooks', 'execute_notebook.py'), notebook, '--output', join(outDir, 'out.ipynb'), '--timeout', '120'], {
+      cwd: root, encoding: 'utf8', env: { ...process.env, JUPYTER_PATH: jupyterPath, JUPYTER_RUNTIME_DIR: join(root, '.lab', 'jupyter', 'runtime'), PYTHONUNBUFFERED: '1' },
+    });
+    return { ms: performance.now() - started, status: run.status === 0 ? 'ok' : `exit ${run.status}` };
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+async function checkInApp(root: string, id: string): Promise<{ first: number; warm: number; status: string }> {
+  const { projectKernelSpec, startNotebookApp } = await import('@client-auth-lab/app');
+  const app = await startNotebookApp({ root, kernelSpec: projectKernelSpec(root), port: 0 });
+  try {
+    const once = async (): Promise<{ ms: number; status: string }> => {
+      const started = performance.now();
+      const answer = await fetch(`${app.url}/api/exercises/${encodeURIComponent(id)}/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const body = (await answer.json()) as { status?: string };
+      return { ms: performance.now() - started, status: body.status ?? `HTTP ${answer.status}` };
+    };
+    const first = await once();
+    const warm = await once();
+    return { first: first.ms, warm: warm.ms, status: warm.status };
+  } finally {
+    await app.stop();
+  }
+}
+
+export async function appTimings(root: string, registerKernel: (root: string) => string, checkId: string | undefined, log: (line: string) => void): Promise<AppTimed[]> {
+  const out: AppTimed[] = [];
+  const data = mkdtempSync(join(os.tmpdir(), 'authlab-bench-app-data-'));
+  // `authlab check` and the app record progress in .lab/progress.json: keep the learner's file as it was.
+  const progressFile = join(root, '.lab', 'progress.json');
+  const saved = existsSync(progressFile) ? readFileSync(progressFile) : undefined;
+  try {
+    const cold = await startToIndex(root, data);
+    const warm = await startToIndex(root, data);
+    out.push({ name: 'npm start → index answering (first)', ms: cold.ms, status: cold.status });
+    out.push({ name: 'npm start → index answering (warm)', ms: warm.ms, status: warm.status });
+    log(`  npm start → index: ${(cold.ms / 1000).toFixed(2)} s, warm ${(warm.ms / 1000).toFixed(2)} s`);
+
+    const stem = '03-client-assertions';
+    const jupyterPath = registerKernel(root);
+    const nb = nbclientRun(root, join(root, 'notebooks', `${stem}.ipynb`), jupyterPath);
+    out.push({ name: `${stem}: nbclient (kernel start + every cell)`, ms: nb.ms, status: nb.status });
+    if (existsSync(CHROMIUM)) {
+      mkdirSync(join(root, '.lab'), { recursive: true });
+      const scratch = mkdtempSync(join(root, '.lab', 'bench-app-'));
+      try {
+        cpSync(join(root, 'notebooks'), scratch, { recursive: true });
+        const run = await runAllInApp(root, scratch, stem);
+        out.push({ name: `${stem}: the app, kernel start + Run all (Chromium)`, ms: run.withKernelMs, status: `${run.outcome}${nb.ms === null ? '' : `, ${(run.withKernelMs / nb.ms).toFixed(2)}× nbclient`}` });
+        out.push({ name: `${stem}: the app, Run all alone`, ms: run.runAllMs, status: run.outcome });
+        log(`  ${stem}: app ${(run.withKernelMs / 1000).toFixed(1)} s (Run all ${(run.runAllMs / 1000).toFixed(1)} s), nbclient ${nb.ms === null ? '—' : (nb.ms / 1000).toFixed(1)} s`);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    } else {
+      out.push({ name: `${stem}: the app, Run all`, ms: null, status: `not available: ${CHROMIUM} is missing` });
+    }
+
+    if (checkId !== undefined) {
+      const check = await checkInApp(root, checkId);
+      out.push({ name: `check ${checkId} from the app (first)`, ms: check.first, status: check.status });
+      out.push({ name: `check ${checkId} from the app (warm)`, ms: check.warm, status: check.status });
+      log(`  check ${checkId} in the app: ${(check.first / 1000).toFixed(2)} s, warm ${(check.warm / 1000).toFixed(2)} s`);
+    }
+  } catch (error) {
+    out.push({ name: 'app', ms: null, status: `failed: ${(error as Error).message}` });
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+    if (saved === undefined) rmSync(progressFile, { force: true });
+    else writeFileSync(progressFile, saved);
+  }
+  return out;
+}

@@ -1,0 +1,154 @@
+// The built-in app's server as a browser (or any external check) talks to it, over HTTP on a real
+// listening socket: the index contract, notebook files saved so Jupyter opens them unchanged, broken
+// files never overwritten, Revert, hints one at a time, Reset, loopback only, no cross-origin writes.
+// The course root is a temporary git checkout holding one chapter's exercises; kernels are never started.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatNotebook, projectKernelSpec, readNotebook, startNotebookApp, type RunningNotebookApp } from '@client-auth-lab/app';
+
+const project = fileURLToPath(new URL('../../', import.meta.url));
+const CHAPTER = '03-client-assertions';
+const PYTHON = process.env.JUPYTER_PYTHON ?? '/usr/bin/python3';
+const nbformatMissing = spawnSync(PYTHON, ['-c', 'import nbformat']).status !== 0;
+
+let root = '';
+let app: RunningNotebookApp;
+
+const notebookPath = (stem: string): string => join(root, 'notebooks', `${stem}.ipynb`);
+const post = (path: string, headers: Record<string, string> = {}): Promise<Response> =>
+  fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+const put = (stem: string, notebook: unknown): Promise<Response> =>
+  fetch(`${app.url}/api/notebooks/${stem}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ notebook }) });
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'authlab-app-'));
+  cpSync(join(project, 'notebooks'), join(root, 'notebooks'), { recursive: true, filter: (f) => !f.includes('.ipynb_checkpoints') });
+  cpSync(join(project, 'exercises', CHAPTER), join(root, 'exercises', CHAPTER), { recursive: true });
+  mkdirSync(join(root, 'docs'));
+  writeFileSync(join(root, 'docs', 'cheat-sheet.md'), '# Cheat sheet\n');
+  const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=lab', '-c', 'user.email=lab@example.test', ...args], { cwd: root, encoding: 'utf8' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'course');
+  app = await startNotebookApp({ root, kernelSpec: projectKernelSpec(project), port: 0 });
+});
+
+afterAll(async () => {
+  await app?.stop();
+  if (root !== '') rmSync(root, { recursive: true, force: true });
+});
+
+describe('the index page', () => {
+  it('accepts a visit: every chapter in order, linked by its file stem, titled from its first heading, with progress marks, the exercise list and the cheat sheet', async () => {
+    const html = await (await fetch(`${app.url}/`)).text();
+    const stems = readdirSync(join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort().map((f) => f.slice(0, -'.ipynb'.length));
+    const hrefs = [...html.matchAll(/<li class="chapter"><a href="([^"]+)">([^<]*(?:<[^/][^>]*>[^<]*<\/[^>]+>[^<]*)*)<\/a>/g)];
+    expect(hrefs.map((m) => m[1])).toEqual(stems.map((s) => `/notebooks/${s}`));
+    expect(hrefs[0]?.[2]).toBe('Welcome to client-auth-lab');
+    expect(html).toMatch(new RegExp(`data-solved="0" data-total="3"`));
+    for (const id of ['03-make-assertion', '03-audience-policy', '03-replay-store']) expect(html).toContain(`data-exercise-id="${id}"`);
+    expect(html).toContain('href="/docs/cheat-sheet.md"');
+    expect((await fetch(`${app.url}/docs/cheat-sheet.md`)).status).toBe(200);
+  });
+
+  it('listens on 127.0.0.1 only when no host is given', () => {
+    expect((app.server.address() as { address: string }).address).toBe('127.0.0.1');
+    expect(app.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+});
+
+describe('notebook files', () => {
+  it('accepts a save and writes nbformat 4 in the layout Jupyter writes (byte for byte for an unchanged notebook)', async () => {
+    const before = readFileSync(notebookPath(CHAPTER), 'utf8');
+    const loaded = (await (await fetch(`${app.url}/api/notebooks/${CHAPTER}`)).json()) as { notebook: unknown };
+    expect((await put(CHAPTER, loaded.notebook)).status).toBe(200);
+    expect(readFileSync(notebookPath(CHAPTER), 'utf8')).toBe(before);
+    expect(formatNotebook(readNotebook(notebookPath(CHAPTER)))).toBe(before);
+  });
+
+  it.skipIf(nbformatMissing)('accepts an edited notebook that nbformat validates as version 4', async () => {
+    const { notebook } = (await (await fetch(`${app.url}/api/notebooks/00-welcome`)).json()) as { notebook: { cells: { cell_type: string; source: string | string[] }[] } };
+    const code = notebook.cells.find((c) => c.cell_type === 'code');
+    if (code === undefined) throw new Error('00-welcome has no code cell');
+    code.source = `// an edit\n${Array.isArray(code.source) ? code.source.join('') : code.source}`;
+    expect((await put('00-welcome', notebook)).status).toBe(200);
+    const check = spawnSync(PYTHON, ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], 4)); print("valid")', notebookPath('00-welcome')], { encoding: 'utf8' });
+    expect(check.stderr).toBe('');
+    expect(check.stdout.trim()).toBe('valid');
+  });
+
+  it('rejects a save of something that is not a notebook because cells must be an array (ERR_NOTEBOOK_FORMAT), leaving the file as it was', async () => {
+    const before = readFileSync(notebookPath('01-client-types'), 'utf8');
+    const answer = await put('01-client-types', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: 'none' });
+    expect(answer.status).toBe(422);
+    expect(((await answer.json()) as { error: string }).error).toBe('ERR_NOTEBOOK_FORMAT');
+    expect(readFileSync(notebookPath('01-client-types'), 'utf8')).toBe(before);
+  });
+
+  it('rejects a save over a file that is not valid JSON because it is never overwritten (ERR_NOTEBOOK_JSON)', async () => {
+    const good = readNotebook(notebookPath('02-client-secrets'));
+    writeFileSync(notebookPath('02-client-secrets'), '{ "cells": [ broken');
+    const answer = await put('02-client-secrets', good);
+    expect(answer.status).toBe(422);
+    expect(((await answer.json()) as { error: string }).error).toBe('ERR_NOTEBOOK_JSON');
+    expect(readFileSync(notebookPath('02-client-secrets'), 'utf8')).toBe('{ "cells": [ broken');
+    const opened = await fetch(`${app.url}/api/notebooks/02-client-secrets`);
+    expect(((await opened.json()) as { error: string }).error).toBe('ERR_NOTEBOOK_JSON');
+  });
+
+  it('accepts Revert: the committed version is back on disk and in the answer', async () => {
+    const original = execFileSync('git', ['show', `HEAD:notebooks/02-client-secrets.ipynb`], { cwd: root, encoding: 'utf8' });
+    const answer = await post('/api/notebooks/02-client-secrets/revert');
+    expect(answer.status).toBe(200);
+    expect(readFileSync(notebookPath('02-client-secrets'), 'utf8')).toBe(original);
+    expect(((await answer.json()) as { notebook: { nbformat: number } }).notebook.nbformat).toBe(4);
+  });
+
+  it('rejects a notebook name that walks out of the folder because only plain .ipynb names are served (ERR_NOTEBOOK_NAME)', async () => {
+    const answer = await fetch(`${app.url}/api/notebooks/..%2Fpackage.json`);
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { error: string }).error).toBe('ERR_NOTEBOOK_NAME');
+  });
+
+  it('rejects a write from another site\'s page because a cross-origin page must not drive the app (ERR_CROSS_ORIGIN)', async () => {
+    const answer = await post('/api/notebooks/02-client-secrets/revert', { origin: 'http://evil.example' });
+    expect(answer.status).toBe(403);
+    expect(((await answer.json()) as { error: string }).error).toBe('ERR_CROSS_ORIGIN');
+  });
+});
+
+describe('the exercises panel', () => {
+  it('accepts hint requests one at a time, up to the last hint, and remembers them', async () => {
+    const first = (await (await post('/api/exercises/03-make-assertion/hint')).json()) as { hints: string[]; hintCount: number };
+    expect(first.hints).toHaveLength(1);
+    const second = (await (await post('/api/exercises/03-make-assertion/hint')).json()) as { hints: string[] };
+    expect(second.hints).toHaveLength(2);
+    expect(second.hints[0]).toBe(first.hints[0]);
+    for (let i = 0; i < first.hintCount; i++) await post('/api/exercises/03-make-assertion/hint');
+    const all = (await (await post('/api/exercises/03-make-assertion/hint')).json()) as { hints: string[] };
+    expect(all.hints).toHaveLength(first.hintCount);
+    const listed = (await (await fetch(`${app.url}/api/chapters/${CHAPTER}/exercises`)).json()) as { exercises: { id: string; hints: string[] }[] };
+    expect(listed.exercises.find((e) => e.id === '03-make-assertion')?.hints).toHaveLength(first.hintCount);
+  });
+
+  it('accepts Reset: the exercise is back to its starting file', async () => {
+    const file = join(root, 'exercises', CHAPTER, 'replay-store.ts');
+    const start = readFileSync(file, 'utf8');
+    writeFileSync(file, '// my attempt\n');
+    const answer = await post('/api/exercises/03-replay-store/reset');
+    expect(answer.status).toBe(200);
+    expect(readFileSync(file, 'utf8')).toBe(start);
+  });
+
+  it('rejects an unknown exercise because there is nothing to check, hint or reset (ERR_UNKNOWN_EXERCISE)', async () => {
+    for (const action of ['check', 'hint', 'reset']) {
+      const answer = await post(`/api/exercises/99-nothing/${action}`);
+      expect(answer.status).toBe(404);
+      expect(((await answer.json()) as { error: string }).error).toBe('ERR_UNKNOWN_EXERCISE');
+    }
+  });
+});
