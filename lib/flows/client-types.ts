@@ -83,5 +83,5 @@ export const ENDPOINT_RULES: readonly EndpointRule[] = [
   { endpoint: 'device_authorization', authenticatesClient: true, spec: 'RFC 8628 §3.1', note: 'confidential clients authenticate' },
   { endpoint: 'backchannel_authentication', authenticatesClient: true, spec: 'CIBA Core §7.1', note: 'client authentication is mandatory' },
   { endpoint: 'authorization', authenticatesClient: false, spec: 'RFC 6749 §3.1', note: 'the browser carries the request, so no client credential appears: the implicit flow never authenticates the client' },
-  { endpoint: 'introspection', authenticatesClient: false, spec: 'RFC 7662 §2.1', note: 'the caller is a protected resource authenticating itself; it looks like client authentication but is not' },
+  { endpoint: 'introspection', authenticatesClient: false, spec: 'RFC 7662 §2.1', note: 'the caller must be authorized, by client authentication or by an access token; the lab accepts its resource server, a registered client or a Bearer token ("only looks like client authentication" is the deck\'s, Authlete\'s, model)' },
 ];
