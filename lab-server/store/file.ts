@@ -19,6 +19,7 @@ import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 
 import { join } from 'node:path';
 import { COLLECTION_NAMES, MemoryLabStore, type CollectionName, type StoreSnapshot } from './memory.js';
 import type { LabStore } from './types.js';
+import { WriteBehind } from './write-behind.js';
 
 export const STORE_FILE = 'store.json';
 /** The journal that continues the snapshot of `generation`. */
@@ -47,11 +48,7 @@ export class FileLabStore extends MemoryLabStore implements LabStore {
   readonly #dirty: Record<CollectionName, Set<string>> = {
     clients: new Set(), tokens: new Set(), codes: new Set(), deviceCodes: new Set(), cibaRequests: new Set(), replay: new Set(),
   };
-  #changes = 0;
-  #saved = 0;
-  #writing: Promise<void> | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #closed = false;
+  readonly #writes = new WriteBehind(() => this.#write(), WRITE_BEHIND_MS, (error) => this.#onError(error));
   #generation: number;
   #journal: FileHandle | undefined;
   #journalLines: number;
@@ -109,32 +106,12 @@ export class FileLabStore extends MemoryLabStore implements LabStore {
   /** Called on every change: marks the entry dirty and schedules a write-behind. */
   #noteChange(collection: CollectionName, key: string): void {
     this.#dirty[collection].add(key);
-    this.#changes += 1;
-    if (this.#timer === undefined && !this.#closed) {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        this.commit().catch((error: Error) => this.#onError(error));
-      }, WRITE_BEHIND_MS);
-      this.#timer.unref();
-    }
+    this.#writes.changed();
   }
 
-  override async commit(): Promise<void> {
-    const target = this.#changes;
-    while (this.#saved < target) {
-      if (this.#writing !== undefined) {
-        await this.#writing.catch(() => {});
-        continue;
-      }
-      // #write takes the dirty entries synchronously, so it saves exactly the changes counted here.
-      const upTo = this.#changes;
-      this.#writing = this.#write().then(() => {
-        this.#saved = Math.max(this.#saved, upTo);
-      }).finally(() => {
-        this.#writing = undefined;
-      });
-      await this.#writing;
-    }
+  // #write takes the dirty entries synchronously, as WriteBehind requires.
+  override commit(): Promise<void> {
+    return this.#writes.commit();
   }
 
   async #write(): Promise<void> {
@@ -212,9 +189,7 @@ export class FileLabStore extends MemoryLabStore implements LabStore {
   }
 
   override async close(): Promise<void> {
-    this.#closed = true;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#writes.stop();
     try {
       await this.commit();
     } finally {

@@ -28,6 +28,7 @@ import { randomBase64Url } from '../random.js';
 import type { Trace, TraceBuffer } from '../traces.js';
 import { MapCollection } from './memory.js';
 import { migrate } from './postgres-schema.js';
+import { WriteBehind } from './write-behind.js';
 import type {
   AuthorizationCodeRecord, CibaRequestRecord, DeviceCodeRecord, LabReplayStore, LabStore, ReplayEntry, SharedMaterial, StoredClient, TokenRecord,
 } from './types.js';
@@ -152,10 +153,8 @@ export class PostgresLabStore implements LabStore {
   #pendingTraces: PendingTrace[] = [];
   /** Set while applying another process's changes: they are not written back. */
   #applying = false;
-  #changes = 0;
-  #saved = 0;
-  #writing: Promise<void> | undefined;
-  #timer: NodeJS.Timeout | undefined;
+  // Logged once per outage by #query; a failed scheduled write leaves its changes for the next commit.
+  readonly #writes = new WriteBehind(() => this.#write(), WRITE_BEHIND_MS, () => {});
   /** Rows changed by transactions from this xid8 on may not have been read yet. */
   #cursor = '0';
   #refreshRunning: Promise<void> | undefined;
@@ -267,7 +266,7 @@ export class PostgresLabStore implements LabStore {
     for (const row of rows) traces.receive(JSON.parse(row.trace) as Trace, row.bytes);
     traces.publishTo((trace, bytes) => {
       this.#pendingTraces.push({ trace, bytes });
-      this.#schedule();
+      this.#writes.changed();
     });
   }
 
@@ -296,36 +295,12 @@ export class PostgresLabStore implements LabStore {
   #noteChange(collection: EntryCollection, key: string): void {
     if (this.#applying) return;
     this.#dirty[collection].add(key);
-    this.#schedule();
+    this.#writes.changed();
   }
 
-  #schedule(): void {
-    this.#changes += 1;
-    if (this.#timer !== undefined || this.#closed) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      // Logged once per outage by #query; the changes stay pending and go with the next commit.
-      this.commit().catch(() => {});
-    }, WRITE_BEHIND_MS);
-    this.#timer.unref();
-  }
-
-  async commit(): Promise<void> {
-    const target = this.#changes;
-    while (this.#saved < target) {
-      if (this.#writing !== undefined) {
-        await this.#writing.catch(() => {});
-        continue;
-      }
-      // #write takes the pending changes synchronously, so it saves exactly the changes counted here.
-      const upTo = this.#changes;
-      this.#writing = this.#write().then(() => {
-        this.#saved = Math.max(this.#saved, upTo);
-      }).finally(() => {
-        this.#writing = undefined;
-      });
-      await this.#writing;
-    }
+  // #write takes the pending changes synchronously, as WriteBehind requires.
+  commit(): Promise<void> {
+    return this.#writes.commit();
   }
 
   /** One statement for the whole batch: the entries, the traces, and a NOTIFY if there were traces. */
@@ -535,8 +510,7 @@ export class PostgresLabStore implements LabStore {
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#writes.stop();
     try {
       await this.commit();
     } finally {
