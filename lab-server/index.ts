@@ -1,5 +1,5 @@
 // The public API of @client-auth-lab/lab-server. Every name is exported explicitly.
-export { createLabApp, labContextOf, preloadClients } from './app.js';
+export { createLabApp, labContextOf, labRequestListener, preloadClients } from './app.js';
 export type { LabAppOptions } from './app.js';
 export { startLabServer } from './listen.js';
 export type { StartLabServerOptions, RunningLabServer } from './listen.js';

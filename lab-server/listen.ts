@@ -8,7 +8,7 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Express } from 'express';
 import { OBS_FOLD_EXPLANATION } from '@client-auth-lab/lib';
-import { createLabApp, labContextOf } from './app.js';
+import { createLabApp, labContextOf, labRequestListener } from './app.js';
 import type { LabServerOptions } from './config.js';
 import type { LabContext } from './context.js';
 import { recordParserRejection } from './exchange.js';
@@ -193,9 +193,9 @@ export async function startLabServer(options: StartLabServerOptions = {}): Promi
       await postgres.attachTraces(ctx.traces);
     }
     await store.commit();
-    // express routes every request: one path for every endpoint.
-    httpServer.on('request', app);
-    httpsServer?.on('request', app);
+    const listener = labRequestListener(app);
+    httpServer.on('request', listener);
+    httpsServer?.on('request', listener);
     const context = ctx;
     const sweeper = setInterval(() => context.store.sweep(Math.floor(context.config.now() / 1000)), 60_000);
     sweeper.unref();
