@@ -35,14 +35,14 @@ function namedClientId(x: Exchange, form: FormParameters): string | undefined {
  * A shared room's limit on token requests (per client, and per source address when asked), checked
  * before any signature is verified so a runaway loop costs the server little (RFC 6585 §4).
  */
-export function enforceTokenRateLimit(x: Exchange, form: FormParameters): void {
+export async function enforceTokenRateLimit(x: Exchange, form: FormParameters): Promise<void> {
   const { token } = x.ctx.rateLimits;
   if (token.perMinute <= 0) return;
   const now = x.ctx.config.now();
   const clientId = namedClientId(x, form);
   const keys = [...(clientId === undefined ? [] : [`client ${clientId}`]), ...(x.ctx.config.rateLimitByAddress ? [`address ${x.request.remoteAddress}`] : [])];
   for (const key of keys) {
-    const retryAfter = token.take(key, now);
+    const retryAfter = await token.take(key, now);
     if (retryAfter === undefined) continue;
     if (clientId !== undefined) x.clientId = clientId;
     const detail = `more than ${token.perMinute} token requests a minute from ${key}; try again in ${retryAfter} s`;

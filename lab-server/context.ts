@@ -98,7 +98,7 @@ export function createLabContext(
     jwks,
     state: { currentUser: config.users[0]?.sub ?? 'alice' },
     caCertificatePem,
-    rateLimits: createRateLimits(config),
+    rateLimits: createRateLimits(config, store.rateBuckets),
     findClient: (clientId) => store.clients.get(clientId),
   };
 }

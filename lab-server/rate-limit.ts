@@ -22,25 +22,40 @@ interface Bucket {
   at: number;
 }
 
-/** Buckets of `perMinute` requests, refilled evenly over a minute. */
+/**
+ * Buckets kept where every process of one server sees them (the PostgreSQL store), so that N
+ * processes behind a load balancer allow `perMinute` requests a minute per key, not N times that.
+ * The same rule as RateLimiter's own buckets, taken in one atomic statement.
+ */
+export interface SharedRateBuckets {
+  /** Takes one request for `key` (already qualified by the limiter's name): as RateLimiter.take. */
+  take(key: string, perMinute: number, nowMs: number): Promise<number | undefined>;
+}
+
+/** Buckets of `perMinute` requests, refilled evenly over a minute; in this process unless `shared`. */
 export class RateLimiter {
   readonly perMinute: number;
+  readonly #name: string;
+  readonly #shared: SharedRateBuckets | undefined;
   readonly #buckets = new Map<string, Bucket>();
 
-  constructor(perMinute: number) {
+  constructor(perMinute: number, name = 'requests', shared?: SharedRateBuckets) {
     this.perMinute = perMinute;
+    this.#name = name;
+    this.#shared = shared;
   }
 
   /** Takes one request for `key`: undefined when allowed, else the seconds until one is. */
-  take(key: string, nowMs: number): number | undefined {
+  async take(key: string, nowMs: number): Promise<number | undefined> {
     if (this.perMinute <= 0) return undefined;
+    if (this.#shared !== undefined) return this.#shared.take(`${this.#name} ${key}`, this.perMinute, nowMs);
     const rate = this.perMinute / 60_000;
     const bucket = this.#buckets.get(key) ?? { tokens: this.perMinute, at: nowMs };
     bucket.tokens = Math.min(this.perMinute, bucket.tokens + Math.max(0, nowMs - bucket.at) * rate);
-    bucket.at = nowMs;
+    bucket.at = Math.max(bucket.at, nowMs);
     if (bucket.tokens < 1) {
       this.#buckets.set(key, bucket);
-      return Math.max(1, Math.ceil((1 - bucket.tokens) / rate / 1000));
+      return secondsUntilOne(bucket.tokens, this.perMinute);
     }
     bucket.tokens -= 1;
     this.#buckets.set(key, bucket);
@@ -55,11 +70,16 @@ export class RateLimiter {
   }
 }
 
+/** The whole seconds until a bucket holding `tokens` (< 1) holds one again: Retry-After. */
+export function secondsUntilOne(tokens: number, perMinute: number): number {
+  return Math.max(1, Math.ceil(((1 - tokens) * 60) / perMinute));
+}
+
 export interface RateLimits {
   token: RateLimiter;
   registration: RateLimiter;
 }
 
-export function createRateLimits(config: { tokenRateLimit: number; registrationRateLimit: number }): RateLimits {
-  return { token: new RateLimiter(config.tokenRateLimit), registration: new RateLimiter(config.registrationRateLimit) };
+export function createRateLimits(config: { tokenRateLimit: number; registrationRateLimit: number }, shared?: SharedRateBuckets): RateLimits {
+  return { token: new RateLimiter(config.tokenRateLimit, 'token', shared), registration: new RateLimiter(config.registrationRateLimit, 'registration', shared) };
 }

@@ -95,7 +95,7 @@ export async function registrationEndpoint(x: Exchange): Promise<void> {
       throw invalidToken(presented === undefined ? 'this server requires an initial access token to register clients' : 'the initial access token is not valid', 'RFC 7591 §3; RFC 6750 §3.1');
     }
     x.log.pass('initial access token', 'the initial access token is valid', 'RFC 7591 §3');
-    const retryAfter = x.ctx.rateLimits.registration.take(sha256(presented), x.ctx.config.now());
+    const retryAfter = await x.ctx.rateLimits.registration.take(sha256(presented), x.ctx.config.now());
     if (retryAfter !== undefined) {
       const detail = `more than ${x.ctx.rateLimits.registration.perMinute} registrations a minute with this initial access token; try again in ${retryAfter} s`;
       x.log.checks.push({ name: 'rate limit', passed: false, detail, spec: 'RFC 6585 §4' });

@@ -11,7 +11,7 @@ import { GRANT_HANDLERS, SUPPORTED_GRANT_TYPES } from '../grants/index.js';
 
 export async function tokenEndpoint(x: Exchange): Promise<void> {
   const form = await x.form();
-  enforceTokenRateLimit(x, form);
+  await enforceTokenRateLimit(x, form);
   const caller = isUnauthenticatedJwtBearer(x, form) ? identifyJwtBearerClient(x, form) : await authenticateCaller(x, form);
   const { log } = x;
   const grantType = singleParameter(form, 'grant_type');

@@ -61,6 +61,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX lab_traces_recorded_at ON lab_traces (recorded_at);
     `,
   },
+  {
+    version: 2,
+    name: 'rate-limit buckets shared by every process',
+    sql: `
+      -- One token bucket per limited key (RFC 6585 §4 answers): tokens left at at_ms (epoch ms), and
+      -- whether the last request taken from it was allowed. A bucket untouched for a minute is full,
+      -- the same as no row, and is pruned.
+      CREATE TABLE lab_rate_buckets (
+        key     text PRIMARY KEY,
+        tokens  double precision NOT NULL,
+        at_ms   bigint NOT NULL,
+        allowed boolean NOT NULL
+      );
+      CREATE INDEX lab_rate_buckets_at_ms ON lab_rate_buckets (at_ms);
+    `,
+  },
 ];
 
 /** The key of the advisory lock held while migrating ("authlab" in ASCII). */

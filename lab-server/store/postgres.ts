@@ -25,6 +25,7 @@
  */
 import pg from 'pg';
 import { randomBase64Url } from '../random.js';
+import { secondsUntilOne, type SharedRateBuckets } from '../rate-limit.js';
 import type { Trace, TraceBuffer } from '../traces.js';
 import { MapCollection } from './memory.js';
 import { migrate } from './postgres-schema.js';
@@ -121,6 +122,41 @@ export class PostgresReplayStore implements LabReplayStore {
   }
 }
 
+/**
+ * The rate-limit buckets of every process in one table: a request is taken in one statement, so
+ * concurrent requests in any number of processes take from the same bucket, refilled with the same
+ * rule as RateLimiter's own (perMinute a minute, evenly), and the limit holds for the room as a whole.
+ */
+export class PostgresRateBuckets implements SharedRateBuckets {
+  readonly #pool: pg.Pool;
+
+  /** `pool`: connections that commit without waiting for the disk (a lost bucket only forgives). */
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async take(key: string, perMinute: number, nowMs: number): Promise<number | undefined> {
+    // $2 capacity, $3 now, $4 refill per ms. In ON CONFLICT … SET every b.* is the row before.
+    const refilled = 'least($2::float8, b.tokens + greatest(0, $3::bigint - b.at_ms) * $4::float8)';
+    let result;
+    try {
+      result = await this.#pool.query<{ allowed: boolean; tokens: number }>(
+        `INSERT INTO lab_rate_buckets AS b (key, tokens, at_ms, allowed) VALUES ($1, $2::float8 - 1, $3::bigint, true)
+         ON CONFLICT (key) DO UPDATE SET
+           allowed = ${refilled} >= 1,
+           tokens = ${refilled} - CASE WHEN ${refilled} >= 1 THEN 1 ELSE 0 END,
+           at_ms = greatest(b.at_ms, $3::bigint)
+         RETURNING allowed, tokens`,
+        [key, perMinute, Math.floor(nowMs), perMinute / 60_000],
+      );
+    } catch (error) {
+      throw unavailable(error);
+    }
+    const row = result.rows[0];
+    return row === undefined || row.allowed ? undefined : secondsUntilOne(row.tokens, perMinute);
+  }
+}
+
 /** One row read while catching up: an entry (its value, or null for a deletion), a trace, or the new cursor. */
 interface ChangeRow {
   kind: 'e' | 't' | 'c';
@@ -137,6 +173,7 @@ export class PostgresLabStore implements LabStore {
   readonly deviceCodes: MapCollection<DeviceCodeRecord>;
   readonly cibaRequests: MapCollection<CibaRequestRecord>;
   readonly replay: PostgresReplayStore;
+  readonly rateBuckets: PostgresRateBuckets;
   readonly location: string;
   /** Names this process's rows, so that it does not read its own changes back. */
   readonly origin = randomBase64Url(9);
@@ -179,6 +216,7 @@ export class PostgresLabStore implements LabStore {
     this.deviceCodes = new MapCollection(changed('deviceCodes'));
     this.cibaRequests = new MapCollection(changed('cibaRequests'));
     this.replay = new PostgresReplayStore(fastPool);
+    this.rateBuckets = new PostgresRateBuckets(fastPool);
     this.shared = { agree: (name, propose) => this.#agree(name, propose) };
   }
 
@@ -505,6 +543,7 @@ export class PostgresLabStore implements LabStore {
       [nowSeconds],
     );
     await this.#query('DELETE FROM lab_replay WHERE expires_at <= $1', [nowSeconds * 1000]);
+    await this.#query('DELETE FROM lab_rate_buckets WHERE at_ms < $1', [(nowSeconds - 60) * 1000]);
     await this.#query("DELETE FROM lab_traces WHERE recorded_at < now() - interval '1 day'");
   }
 

@@ -5,6 +5,7 @@
  * several processes (PostgreSQL) also has `refresh`, which brings in what the others changed.
  */
 import type { ConfirmationClaim, RegisteredClient, ReplayStore } from '@client-auth-lab/lib';
+import type { SharedRateBuckets } from '../rate-limit.js';
 
 /** A registered client as stored: its metadata plus what RFC 7591 §3.2.1 and RFC 7592 §3 add. */
 export interface StoredClient extends RegisteredClient {
@@ -119,6 +120,8 @@ export interface LabStore {
    * made its changes durable.
    */
   refresh?(): Promise<void>;
+  /** Set with refresh: the rate-limit buckets every process shares, so the room's limits hold across them. */
+  readonly rateBuckets?: SharedRateBuckets;
   close(): Promise<void>;
 }
 

@@ -248,6 +248,41 @@ describe.skipIf(skipReason !== undefined)('two authlab server processes on one P
       stream.close();
     }
   });
+  describe('on a shared server (initial access token), the room\'s rate limits', () => {
+    const ROOM_TOKEN = 'room-token-0123456789';
+    let c: ServerProcess;
+    let d: ServerProcess;
+    beforeAll(async () => {
+      const roomUrl = await cluster.createDatabase('rate_limits');
+      const startRoom = async () => {
+        const server = await startServerProcess(['--store', roomUrl, '--issuer', ISSUER, '--registration-token', ROOM_TOKEN, '--rate-limit', '6', '--registration-rate-limit', '5']);
+        servers.push(server);
+        return server;
+      };
+      [c, d] = await Promise.all([startRoom(), startRoom()]);
+    });
+    const registerInRoom = (server: ServerProcess) => postJson(`${server.url}/register`, { grant_types: ['client_credentials'], client_name: 'rate test' }, { headers: { authorization: `Bearer ${ROOM_TOKEN}` } });
+
+    it('rejects past 6 a minute the token requests of one client split across both processes, with 429 and Retry-After (RFC 6585 §4)', async () => {
+      const registered = await registerInRoom(c);
+      expect(registered.status, registered.text).toBe(201);
+      const client = registered.body as Client;
+      // Each process on its own buckets would allow 12 of these; the shared buckets allow 6 in all.
+      const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => clientCredentials(i % 2 === 0 ? c : d, client)));
+      expect(answers.filter((r) => r.status === 200)).toHaveLength(6);
+      const limited = answers.filter((r) => r.status === 429);
+      expect(limited).toHaveLength(6);
+      expect(new Set(limited.map((r) => r.body.error))).toEqual(new Set(['temporarily_unavailable']));
+      for (const r of limited) expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    });
+
+    it('rejects past 5 a minute the registrations made with one initial access token on either process', async () => {
+      // One registration was made above; 4 more fit in the minute, whichever process takes them.
+      const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => registerInRoom(i % 2 === 0 ? d : c)));
+      expect(answers.filter((r) => r.status === 201), answers.map((r) => r.text).join('\n')).toHaveLength(4);
+      expect(answers.filter((r) => r.status === 429)).toHaveLength(2);
+    });
+  });
 });
 
 describe.skipIf(!built)('authlab server --store', () => {
