@@ -31,6 +31,24 @@ export interface LabState {
   currentUser: string;
 }
 
+/**
+ * The lab's state: in this process, or in the store when several processes share it (so that PUT
+ * /lab/user on one holds for the requests every process answers).
+ */
+function labState(store: LabStore, firstUser: string): LabState {
+  let local = firstUser;
+  const { settings } = store;
+  return {
+    get currentUser() {
+      return settings === undefined ? local : settings.get('current_user')?.value ?? firstUser;
+    },
+    set currentUser(sub: string) {
+      if (settings === undefined) local = sub;
+      else settings.set('current_user', { value: sub });
+    },
+  };
+}
+
 export interface LabContext {
   config: ResolvedConfig;
   store: LabStore;
@@ -96,7 +114,7 @@ export function createLabContext(
     endpoints,
     mtlsEndpoints,
     jwks,
-    state: { currentUser: config.users[0]?.sub ?? 'alice' },
+    state: labState(store, config.users[0]?.sub ?? 'alice'),
     caCertificatePem,
     rateLimits: createRateLimits(config, store.rateBuckets),
     findClient: (clientId) => store.clients.get(clientId),

@@ -247,6 +247,13 @@ export function labRouter(ctx: LabContext): Router {
   router.get('/user', (_req, res) => json(res, 200, { user: ctx.state.currentUser, users: ctx.config.users }));
 
   router.put('/user', async (req, res) => {
+    // The current user is the room's: on a shared server only the instructor changes it; a student
+    // names a user per request instead (login_hint, ?user= on the device page, "user" at /lab/approve).
+    if (ctx.config.shared && ctx.config.traceAccess !== 'all') {
+      const viewer = viewerOf(req, res);
+      if (viewer === undefined) return;
+      if (!viewer.all) return problem(res, 403, 'insufficient_scope', "the current lab user is the whole room's: only the instructor may change it; name a user per request (login_hint) instead");
+    }
     const input = await body(req, res, ctx);
     if (input === undefined) return;
     const user = ctx.config.users.find((u) => u.sub === input.user);
@@ -255,6 +262,8 @@ export function labRouter(ctx: LabContext): Router {
       return;
     }
     ctx.state.currentUser = user.sub;
+    // On a store shared by several processes, answered once every process can see it.
+    await ctx.store.commit();
     json(res, 200, { user: user.sub });
   });
 

@@ -31,13 +31,14 @@ import { MapCollection } from './memory.js';
 import { migrate } from './postgres-schema.js';
 import { WriteBehind } from './write-behind.js';
 import type {
-  AuthorizationCodeRecord, CibaRequestRecord, DeviceCodeRecord, LabReplayStore, LabStore, ReplayEntry, SharedMaterial, StoredClient, TokenRecord,
+  AuthorizationCodeRecord, CibaRequestRecord, DeviceCodeRecord, LabReplayStore, LabSetting, LabStore, ReplayEntry, SharedMaterial, StoredClient,
+  TokenRecord,
 } from './types.js';
 import { StoreUnavailableError } from './unavailable.js';
 
 /** The collections kept as rows of lab_entries. */
-export type EntryCollection = 'clients' | 'tokens' | 'codes' | 'deviceCodes' | 'cibaRequests';
-const ENTRY_COLLECTIONS: readonly EntryCollection[] = ['clients', 'tokens', 'codes', 'deviceCodes', 'cibaRequests'];
+export type EntryCollection = 'clients' | 'tokens' | 'codes' | 'deviceCodes' | 'cibaRequests' | 'settings';
+const ENTRY_COLLECTIONS: readonly EntryCollection[] = ['clients', 'tokens', 'codes', 'deviceCodes', 'cibaRequests', 'settings'];
 
 /** The channel on which a process announces new traces. */
 export const TRACE_CHANNEL = 'authlab_traces';
@@ -172,6 +173,7 @@ export class PostgresLabStore implements LabStore {
   readonly codes: MapCollection<AuthorizationCodeRecord>;
   readonly deviceCodes: MapCollection<DeviceCodeRecord>;
   readonly cibaRequests: MapCollection<CibaRequestRecord>;
+  readonly settings: MapCollection<LabSetting>;
   readonly replay: PostgresReplayStore;
   readonly rateBuckets: PostgresRateBuckets;
   readonly location: string;
@@ -185,7 +187,7 @@ export class PostgresLabStore implements LabStore {
   readonly #url: string;
   readonly #log: (message: string) => void;
   readonly #dirty: Record<EntryCollection, Set<string>> = {
-    clients: new Set(), tokens: new Set(), codes: new Set(), deviceCodes: new Set(), cibaRequests: new Set(),
+    clients: new Set(), tokens: new Set(), codes: new Set(), deviceCodes: new Set(), cibaRequests: new Set(), settings: new Set(),
   };
   #pendingTraces: PendingTrace[] = [];
   /** Set while applying another process's changes: they are not written back. */
@@ -215,6 +217,7 @@ export class PostgresLabStore implements LabStore {
     this.codes = new MapCollection(changed('codes'));
     this.deviceCodes = new MapCollection(changed('deviceCodes'));
     this.cibaRequests = new MapCollection(changed('cibaRequests'));
+    this.settings = new MapCollection(changed('settings'));
     this.replay = new PostgresReplayStore(fastPool);
     this.rateBuckets = new PostgresRateBuckets(fastPool);
     this.shared = { agree: (name, propose) => this.#agree(name, propose) };

@@ -77,6 +77,11 @@ export interface CibaRequestRecord {
   last_poll?: number;
 }
 
+/** A setting of the lab itself, kept by a store shared by several processes (e.g. 'current_user'). */
+export interface LabSetting {
+  value: string;
+}
+
 export interface Collection<T> {
   get(key: string): T | undefined;
   set(key: string, value: T): void;
@@ -120,6 +125,8 @@ export interface LabStore {
    * made its changes durable.
    */
   refresh?(): Promise<void>;
+  /** Set with refresh: the lab's own settings (the current lab user) that every process shares. */
+  readonly settings?: Collection<LabSetting>;
   /** Set with refresh: the rate-limit buckets every process shares, so the room's limits hold across them. */
   readonly rateBuckets?: SharedRateBuckets;
   close(): Promise<void>;

@@ -276,6 +276,12 @@ describe.skipIf(skipReason !== undefined)('two authlab server processes on one P
       for (const r of limited) expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     });
 
+    it('accepts the current lab user set on one process in the answers of the other (PUT /lab/user)', async () => {
+      const put = await request(`${c.url}/lab/user`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'bob' }) });
+      expect(put.status).toBe(200);
+      expect((await request(`${d.url}/lab/user`)).body.user).toBe('bob');
+    });
+
     it('rejects past 5 a minute the registrations made with one initial access token on either process', async () => {
       // One registration was made above; 4 more fit in the minute, whichever process takes them.
       const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => registerInRoom(i % 2 === 0 ? d : c)));

@@ -79,3 +79,21 @@ describe('--traces off', () => {
     expect((await off.request(`${off.httpUrl}/lab/traces`, bearer('teach-me'))).status).toBe(200);
   });
 });
+
+describe('the current lab user on a shared server', () => {
+  it('rejects a student changing the room’s current user with 403 insufficient_scope, and accepts the instructor', async () => {
+    const room = await startLab({ shared: true, traceAccess: 'self', instructorToken: 'teach-me' });
+    try {
+      const student = await room.register({ grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_post' });
+      const put = (token: string) => room.request(`${room.httpUrl}/lab/user`, { method: 'PUT', json: { user: 'bob' }, ...bearer(token) });
+      const refused = await put(student.registration_access_token as string);
+      expect(refused.status).toBe(403);
+      expect(refused.body.error).toBe('insufficient_scope');
+      expect((await room.request(`${room.httpUrl}/lab/user`)).body.user).toBe('alice');
+      expect((await put('teach-me')).status).toBe(200);
+      expect((await room.request(`${room.httpUrl}/lab/user`)).body.user).toBe('bob');
+    } finally {
+      await room.stop();
+    }
+  });
+});
