@@ -107,7 +107,10 @@ function catchUpWithOtherProcesses(ctx: LabContext): RequestHandler {
   const answerUnavailable = (error: unknown) => traced(ctx, 'store', (x) => {
     x.fail(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(String((error as Error)?.message ?? error)));
   });
+  // The paths of CONFIGURATION_ENDPOINTS (and the lab CA): nothing the others changed goes into them.
+  const stateless = new Set<string>([PATHS.metadata, PATHS.openidConfiguration, PATHS.jwks, '/lab/ca.pem']);
   return (req, res, next) => {
+    if (req.method === 'GET' && stateless.has(req.path)) return next();
     (ctx.store.refresh as () => Promise<void>).call(ctx.store)
       .then(() => next(), (error: unknown) => answerUnavailable(error)(req, res))
       .catch((error: unknown) => answerUnhandled(ctx.config.log, res, error));

@@ -21,6 +21,13 @@ import { maskParameters, newTraceId, traceHeaders, type Trace, type TraceRequest
  */
 export type LabRequest = IncomingMessage & { params?: Record<string, string | string[]>; originalUrl?: string };
 
+/**
+ * Endpoints whose answers come from the configuration alone (metadata, keys): on a shared store they
+ * neither catch up first (app.ts) nor wait for their trace to be saved, so they are served while the
+ * database is away.
+ */
+export const CONFIGURATION_ENDPOINTS: ReadonlySet<string> = new Set(['discovery', 'jwks']);
+
 /** The path of a request URL, without its query (express's req.path). */
 function pathOf(url: string): string {
   const query = url.indexOf('?');
@@ -145,7 +152,7 @@ export class Exchange {
    * known to every process; if the commit fails, the answer becomes a 503 and the trace says so.
    */
   #deliver(status: number, headers: Record<string, string>, body: unknown, error: OAuthError | undefined, write: () => void): void {
-    if (this.ctx.store.refresh === undefined || error instanceof StoreUnavailableError) {
+    if (this.ctx.store.refresh === undefined || error instanceof StoreUnavailableError || CONFIGURATION_ENDPOINTS.has(this.endpoint)) {
       write();
       this.record(status, headers, body, error);
       return;

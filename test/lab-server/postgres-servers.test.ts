@@ -225,6 +225,9 @@ describe.skipIf(skipReason !== undefined)('two authlab server processes on one P
           expect(answer.headers['content-type']).toMatch(/^application\/json/);
           expect(answer.body).toMatchObject({ error: 'temporarily_unavailable', error_description: expect.stringContaining('database') });
         }
+        // Metadata and keys come from the configuration: they are still served.
+        expect((await request(`${server.url}/.well-known/oauth-authorization-server`)).status).toBe(200);
+        expect((await request(`${server.url}/jwks`)).status).toBe(200);
         expect(server.child.exitCode).toBeNull();
         expect(server.stderr()).toContain('PostgreSQL is not answering');
       }
