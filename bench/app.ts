@@ -58,8 +58,10 @@ async function runAllInApp(root: string, notebooksDir: string, stem: string): Pr
   const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 1000 } });
   try {
     const page = await context.newPage();
+    // The learner's path: the index, then the chapter's link.
     const opened = performance.now();
-    await page.goto(`${app.url}/notebooks/${stem}`);
+    await page.goto(app.url);
+    await page.locator(`a[href*="${stem}"]`).first().click();
     await page.locator('[data-kernel-status="idle"]').waitFor({ timeout: 90_000 });
     const started = performance.now();
     await page.getByRole('button', { name: 'Run all' }).click();

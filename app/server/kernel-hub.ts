@@ -1,7 +1,8 @@
 /**
  * One tslab kernel per open notebook, and the live channel to the page: kernel status, outputs as they
  * arrive, and the traces of every lab server a cell of that kernel started (announced through
- * NOTEBOOK_APP_LABS_ENV, followed on the lab's own /lab/traces/stream).
+ * NOTEBOOK_APP_LABS_ENV, followed on the lab's own /lab/traces/stream). A spare kernel is kept started
+ * ahead of need, so that opening a chapter does not wait for tslab to start (about 2 to 3 s).
  */
 import type { Response } from 'express';
 import { NOTEBOOK_APP_LABS_ENV } from '@client-auth-lab/lab-server';
@@ -66,14 +67,61 @@ export interface KernelHubOptions {
   /** Where kernels announce the labs their cells start (this app's /api/labs/<notebook>). */
   labsUrl: (notebook: string) => string;
   env?: NodeJS.ProcessEnv;
+  /** Keep one kernel started ahead of the next notebook that needs one (default true). */
+  spareKernel?: boolean;
 }
 
 const KEEP_TRACES = 200;
 
+/** A kernel started before any notebook asked: its labs URL names it until a notebook takes it. */
+interface Spare {
+  name: string;
+  kernel: KernelSession;
+  launched: Promise<void>;
+  /** Where its log goes: nowhere until a notebook takes it. */
+  log: { to: ((text: string) => void) | undefined };
+}
+
 export class KernelHub {
   private readonly rooms = new Map<string, Room>();
+  /** Spare kernels' names, and the notebook each was given to (their labs announce themselves by name). */
+  private readonly spareOwners = new Map<string, string>();
+  private spare: Spare | undefined;
+  private spares = 0;
+  private closed = false;
 
   constructor(private readonly options: KernelHubOptions) {}
+
+  /** Starts the spare kernel if there is none (and the hub keeps one). */
+  keepSpare(): void {
+    if (this.options.spareKernel === false || this.spare !== undefined || this.closed) return;
+    const name = `~spare-${++this.spares}`;
+    const log: Spare['log'] = { to: undefined };
+    const kernel = new KernelSession(this.options.spec, {
+      cwd: this.options.cwd,
+      env: { ...(this.options.env ?? process.env), [NOTEBOOK_APP_LABS_ENV]: this.options.labsUrl(name) },
+      log: (text) => log.to?.(text),
+    });
+    const spare: Spare = { name, kernel, log, launched: kernel.launch() };
+    // A spare that fails to start is dropped; the next notebook starts its own kernel.
+    spare.launched.catch(() => {
+      if (this.spare === spare) this.spare = undefined;
+    });
+    this.spare = spare;
+  }
+
+  /** The spare kernel's process once it runs (for tests and the launcher's cleanup checks). */
+  async sparePid(): Promise<number | undefined> {
+    const spare = this.spare;
+    if (spare === undefined) return undefined;
+    await spare.launched.catch(() => {});
+    return spare.kernel.pid;
+  }
+
+  /** The notebook a labs announcement is for: a spare kernel's name stands for the notebook that took it. */
+  ownerOf(name: string): string {
+    return this.spareOwners.get(name) ?? name;
+  }
 
   private room(notebook: string): Room {
     let room = this.rooms.get(notebook);
@@ -101,18 +149,32 @@ export class KernelHub {
     if (room.kernel !== undefined) return Promise.resolve(room.kernel);
     if (room.starting !== undefined) return room.starting;
     this.broadcast(room, 'status', { status: 'starting' });
-    const kernel = new KernelSession(this.options.spec, {
-      cwd: this.options.cwd,
-      env: { ...(this.options.env ?? process.env), [NOTEBOOK_APP_LABS_ENV]: this.options.labsUrl(notebook) },
-      log: (text) => (room.log = `${room.log}${text}`.slice(-8000)),
-    });
+    const appendLog = (text: string) => (room.log = `${room.log}${text}`.slice(-8000));
+    const spare = this.spare;
+    this.spare = undefined;
+    let kernel: KernelSession;
+    let launched: Promise<void>;
+    if (spare !== undefined) {
+      kernel = spare.kernel;
+      spare.log.to = appendLog;
+      this.spareOwners.set(spare.name, notebook);
+      // A spare that failed to start is replaced by a kernel of the notebook's own.
+      launched = spare.launched.catch(() => kernel.launch());
+    } else {
+      kernel = new KernelSession(this.options.spec, {
+        cwd: this.options.cwd,
+        env: { ...(this.options.env ?? process.env), [NOTEBOOK_APP_LABS_ENV]: this.options.labsUrl(notebook) },
+        log: appendLog,
+      });
+      launched = kernel.launch();
+    }
     kernel.onStatus((status) => {
       if (status === 'dead' || status === 'starting') this.dropLabs(room);
       this.broadcast(room, 'status', { status, reason: status === 'dead' ? kernel.deathReason : undefined });
     });
     room.starting = (async () => {
       try {
-        await kernel.launch();
+        await launched;
         room.kernel = kernel;
         return kernel;
       } catch (error) {
@@ -227,6 +289,10 @@ export class KernelHub {
   }
 
   async shutdownAll(): Promise<void> {
+    this.closed = true;
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare !== undefined) await spare.launched.catch(() => {}).then(() => spare.kernel.shutdown());
     await Promise.all([...this.rooms.values()].map(async (room) => {
       this.dropLabs(room);
       for (const res of room.clients) res.end();

@@ -30,6 +30,8 @@ export interface NotebookAppOptions {
   /** The launcher's lab server, linked from the index. */
   labServerUrl?: string;
   env?: NodeJS.ProcessEnv;
+  /** Keep one tslab kernel started ahead of the next chapter opened (default true). */
+  spareKernel?: boolean;
 }
 
 export interface RunningNotebookApp {
@@ -72,6 +74,7 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
     cwd: notebooksDir,
     labsUrl: (notebook) => `${url}/api/labs/${encodeURIComponent(notebook)}`,
     ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.spareKernel === undefined ? {} : { spareKernel: options.spareKernel }),
   });
   const course = (): Course | undefined => {
     try {
@@ -98,6 +101,9 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
 
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
   app.get('/', (_req, res) => {
+    // A learner on the index is about to open a chapter: have a kernel ready for it (not while a
+    // chapter runs, where starting one would take the cores its cells need).
+    hub.keepSpare();
     const c = course();
     res.type('html').send(indexPage({ chapters: listChapters(notebooksDir), course: c, progress: readProgress(root), labServerUrl: options.labServerUrl, cheatSheet: existsSync(join(root, 'docs', 'cheat-sheet.md')) }));
   });
@@ -188,7 +194,7 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
     const httpUrl = (req.body as { httpUrl?: unknown }).httpUrl;
     const base = typeof httpUrl === 'string' ? `${httpUrl.replace(/\/$/, '')}/` : httpUrl;
     if (!isLoopbackHttpUrl(base)) return problem(res, 400, 'ERR_NOT_LOOPBACK', 'only a lab on a loopback http:// address is followed');
-    hub.followLab(String(req.params.name), String(httpUrl));
+    hub.followLab(hub.ownerOf(String(req.params.name)), String(httpUrl));
     res.status(204).end();
   });
 
@@ -243,6 +249,8 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
   const address = server.address() as AddressInfo;
   url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   if (host === '0.0.0.0' || host === '::') url = `http://127.0.0.1:${address.port}`;
+  // The first chapter opened finds a kernel started (its labs URL needs the address above).
+  hub.keepSpare();
   return {
     url,
     server,

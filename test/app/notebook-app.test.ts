@@ -34,7 +34,7 @@ beforeAll(async () => {
   git('init', '-q');
   git('add', '-A');
   git('commit', '-q', '-m', 'course');
-  app = await startNotebookApp({ root, kernelSpec: projectKernelSpec(project), port: 0 });
+  app = await startNotebookApp({ root, kernelSpec: projectKernelSpec(project), port: 0, spareKernel: false });
 });
 
 afterAll(async () => {
