@@ -435,8 +435,11 @@ export function checkPredictionAndRecord(helpers: NotebookHelpers, lab: Lab, mis
 
 /** A small HTML table whose cells are escaped, so server text shows exactly as sent (chapters 07, 08). */
 export function htmlTable(head: string[], rows: string[][]): string {
-  const th = head.map((h) => `<th style="text-align:left">${escapeHtml(h)}</th>`).join('');
-  const tr = rows.map((r) => `<tr>${r.map((c) => `<td style="text-align:left">${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  // Wire names such as token_endpoint_auth_signing_alg_values_supported may break after an underscore
+  // (<wbr> adds nothing to copied text), so a wide table fits the page instead of running off it.
+  const cell = (text: string): string => escapeHtml(text).replace(/_/g, '_<wbr>');
+  const th = head.map((h) => `<th style="text-align:left">${cell(h)}</th>`).join('');
+  const tr = rows.map((r) => `<tr>${r.map((c) => `<td style="text-align:left">${cell(c)}</td>`).join('')}</tr>`).join('');
   return `<table><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`;
 }
 

@@ -3,7 +3,7 @@
 // one-type-per-output path is the one taken).
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SignJWT } from 'jose';
-import { comparePrediction, displayTrace, foldedBundle, notebookHelpers, renderTraceHtml, replayBundle, startLab, traceSequenceDiagram, type Lab, type LabResponse } from '@client-auth-lab/lab-server';
+import { comparePrediction, displayTrace, foldedBundle, htmlTable, notebookHelpers, renderTraceHtml, replayBundle, startLab, traceSequenceDiagram, type Lab, type LabResponse } from '@client-auth-lab/lab-server';
 import { encodeClientSecretBasic } from '@client-auth-lab/lib';
 
 let lab: Lab;
@@ -175,5 +175,13 @@ describe('foldedBundle: a long dump folded to the lines the text talks about', (
 
   it('escapes the dump: a value from a certificate stays text', () => {
     expect(foldedBundle('<script>x</script>', { summary: 's' }).data['text/html']).toContain('&lt;script&gt;');
+  });
+});
+
+describe('htmlTable: a table of wire names that fits the page', () => {
+  it('accepts long wire names and lets them break after an underscore, escaping the rest', () => {
+    const html = htmlTable(['member', 'value'], [['token_endpoint_auth_methods_supported', '<none>']]);
+    expect(html).toContain('<td style="text-align:left">token_<wbr>endpoint_<wbr>auth_<wbr>methods_<wbr>supported</td>');
+    expect(html).toContain('&lt;none&gt;');
   });
 });
