@@ -32,7 +32,7 @@ export interface LabServerOptions {
   profile?: ProfileName;
   /** interop (the default) or strict; fapi2 always uses strict (FAPI 2.0 Security Profile §5.3.2.1). */
   audiencePolicy?: AudiencePolicy;
-  /** Refuse client assertions not typed client-authentication+jwt (draft-ietf-oauth-rfc7523bis-11 §4); off by default in every mode and profile. */
+  /** Refuse client assertions not typed client-authentication+jwt (RFC 10070 §4); off by default in every mode and profile. */
   requireExplicitTyp?: boolean;
   /** Addresses whose forwarded client-certificate headers are believed (chapter 06). */
   trustProxy?: readonly string[];

@@ -4,7 +4,7 @@ import { audienceAccepted, type AudiencePolicy } from './audience-policy.js';
 import { ruleMessage } from '../support/expectations.js';
 
 const server = { issuer: 'https://as.example', endpoints: ['https://as.example/token', 'https://mtls.as.example/token'] };
-const STRICT = 'draft-ietf-oauth-rfc7523bis-11 §4';
+const STRICT = 'RFC 10070 §4';
 const INTEROP = 'RFC 7523 §3 (3); OIDC Core §9';
 
 function check(aud: unknown, policy: AudiencePolicy, expected: boolean, section: string, rule: string): void {

@@ -57,7 +57,7 @@ describe('requestTokenWithJwtGrant: the RFC 7523 §2.1 JWT grant, end to end', (
     const payload = trace?.request.jwts?.assertion?.payload ?? {};
     expectRule(payload.iss, client.clientId, 'RFC 7523 §3 (1)', 'iss is who vouches for the user: here the client itself, with its registered key');
     expectRule(payload.sub, 'alice', 'RFC 7523 §3 (2)(A)', 'sub is the resource owner; for a client assertion it would be the client_id, for the grant it is not');
-    expectRule(payload.aud, l.issuer, 'RFC 7523 §3 (3); draft-ietf-oauth-rfc7523bis-11 §4', 'aud is the issuer identifier: the value every server accepts and the only one the draft allows');
+    expectRule(payload.aud, l.issuer, 'RFC 7523 §3 (3); RFC 10070 §4', 'aud is the issuer identifier: the value every server accepts and the only one the draft allows');
     const now = Math.floor(Date.now() / 1000);
     expectTrue(typeof payload.exp === 'number' && payload.exp > now, 'RFC 7523 §3 (4)', 'exp is a NumericDate in the future', payload.exp);
     expectTrue(typeof payload.jti === 'string' && payload.jti.length > 0, 'RFC 7523 §3 (7)', 'jti identifies this assertion so it cannot be replayed', payload.jti);

@@ -48,7 +48,7 @@ describe('requestClientCredentialsWithPrivateKeyJwt: client_credentials with a c
     const payload = trace?.request.jwts?.client_assertion?.payload ?? {};
     expectRule({ iss: payload.iss, sub: payload.sub }, { iss: client.clientId, sub: client.clientId }, 'RFC 7523 §3 (1), (2)(B)',
       'for client authentication the JWT is issued by the client about itself: iss and sub are both the client_id');
-    expectRule(payload.aud, l.issuer, 'RFC 7523 §3 (3); draft-ietf-oauth-rfc7523bis-11 §4', 'aud is the issuer identifier: the value every server accepts and the only one the draft allows');
+    expectRule(payload.aud, l.issuer, 'RFC 7523 §3 (3); RFC 10070 §4', 'aud is the issuer identifier: the value every server accepts and the only one the draft allows');
     expectTrue(typeof payload.exp === 'number' && typeof payload.jti === 'string', 'RFC 7523 §3 (4), (7)', 'exp limits the assertion\'s life and jti makes it single-use', { exp: payload.exp, jti: payload.jti });
     const form = trace?.request.form ?? {};
     expectRule({ grant_type: form.grant_type, client_assertion_type: form.client_assertion_type, assertion: form.assertion, client_secret: form.client_secret },

@@ -8,7 +8,7 @@
  *
  * Build and send that request:
  * - the client assertion: iss = sub = client_id, aud = the issuer identifier (the one value every
- *   server accepts, and the only one draft-ietf-oauth-rfc7523bis-11 §4 allows), iat = now, exp a few
+ *   server accepts, and the only one RFC 10070 §4 allows), iat = now, exp a few
  *   minutes later, a fresh jti; signed with the client's private JWK (`signCompactJws`). The header's
  *   typ may be left out; the draft recommends 'client-authentication+jwt'
  *   (CLIENT_AUTHENTICATION_JWT_TYPE in the lib). The lab also takes typ "JWT", but refuses any other

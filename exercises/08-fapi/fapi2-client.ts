@@ -5,7 +5,7 @@
  * The FAPI 2.0 Security Profile allows only private_key_jwt and the two mutual-TLS methods
  * (§5.3.2.1 (3), (6)), signed with PS256, ES256 or EdDSA (§5.4.1), with RSA keys of 2048 bits or
  * more and elliptic-curve keys of 224 bits or more (§5.4), and it makes the server accept one audience
- * only: its issuer identifier, as a plain string (§5.3.2.1 (8)). draft-ietf-oauth-rfc7523bis-11 §4
+ * only: its issuer identifier, as a plain string (§5.3.2.1 (8)). RFC 10070 §4
  * asks for the issuer as the sole value too but also allows a one-member array; FAPI 2.0 narrows it to
  * a string. The token endpoint URL, accepted by most servers, is refused.
  *

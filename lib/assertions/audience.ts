@@ -6,7 +6,7 @@
  *   §9, CIBA Core §7.1). Never the URL of some other endpoint. The other members of an accepted array
  *   are reported: they are the audience-injection risk that the strict policy closes.
  * - `strict`: the issuer identifier as the one and only value, a string or a one-member array
- *   (draft-ietf-oauth-rfc7523bis-11 §4). A profile may narrow it to a plain string (FAPI 2.0 Security
+ *   (RFC 10070 §4). A profile may narrow it to a plain string (FAPI 2.0 Security
  *   Profile §5.3.2.1 (8)).
  *
  * Values are compared as plain strings, with no normalisation (RFC 7523 §3 (3), RFC 3986 §6.2.1).
@@ -30,9 +30,9 @@ export interface AudienceTargets {
   plainStringSpec?: string;
 }
 
-const STRICT_SPEC = 'draft-ietf-oauth-rfc7523bis-11 §4';
+const STRICT_SPEC = 'RFC 10070 §4';
 const INTEROP_SPEC = 'RFC 7523 §3 (3); CIBA Core §7.1';
-export const AUDIENCE_INJECTION_SPEC = 'draft-ietf-oauth-rfc7523bis-11 §4 (audience injection)';
+export const AUDIENCE_INJECTION_SPEC = 'RFC 10070 §4 (audience injection)';
 
 export function judgeAudience(aud: unknown, policy: AudiencePolicy, targets: AudienceTargets): AudienceJudgement {
   if (aud === undefined) {

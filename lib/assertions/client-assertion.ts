@@ -16,7 +16,7 @@ import { checkFapiClientAuthentication } from '../profiles/fapi.js';
 import { epochSeconds } from '../clock.js';
 
 export const JWT_BEARER_CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-/** The explicit type draft-ietf-oauth-rfc7523bis registers for client assertions. */
+/** The explicit type RFC 10070 §4 registers for client assertions (draft-ietf-oauth-rfc7523bis until November 2026). */
 export const CLIENT_AUTHENTICATION_JWT_TYPE = 'client-authentication+jwt';
 
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
@@ -25,7 +25,7 @@ export const DEFAULT_MAX_ASSERTION_LIFETIME_SECONDS = 3600;
 
 /**
  * The `typ` values a client assertion may carry: none at all, the generic `JWT` (RFC 7519 §5.1), or the
- * explicit type of draft-ietf-oauth-rfc7523bis-11 §4. Compared case-insensitively, with or without the
+ * explicit type of RFC 10070 §4. Compared case-insensitively, with or without the
  * `application/` prefix (RFC 7515 §4.1.9). With `requireExplicit`, only the explicit type passes.
  */
 export type TypJudgement = { accepted: true; detail: string } | { accepted: false; detail: string; code: string };
@@ -123,7 +123,7 @@ export async function verifyClientAssertion(
       () => violation?.detail ?? '');
   }
   const typJudgement = judgeAssertionTyp(header.typ, server.requireExplicitTyp === true);
-  log.require(typJudgement.accepted, 'typ', 'draft-ietf-oauth-rfc7523bis-11 §4; RFC 7519 §5.1; RFC 8725 §3.11',
+  log.require(typJudgement.accepted, 'typ', 'RFC 10070 §4; RFC 7519 §5.1; RFC 8725 §3.11',
     { code: typJudgement.accepted ? 'ERR_ASSERTION_TYP' : typJudgement.code },
     typJudgement.detail, () => typJudgement.detail);
   log.require(header.crit === undefined, 'crit', 'RFC 7515 §4.1.11',

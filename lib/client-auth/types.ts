@@ -100,7 +100,7 @@ export interface AuthorizationServerContext {
    * registered one secret transport use the other (RFC 6749 §2.3.1); `strict` requires the registered one.
    */
   audiencePolicy: AudiencePolicy;
-  /** Refuse client assertions without typ client-authentication+jwt (draft-ietf-oauth-rfc7523bis-11 §4 allows it; off by default). */
+  /** Refuse client assertions without typ client-authentication+jwt (RFC 10070 §4 allows it; off by default). */
   requireExplicitTyp?: boolean;
   clock: Clock;
   replayStore: ReplayStore;

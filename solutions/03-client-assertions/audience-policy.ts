@@ -7,7 +7,7 @@
  * - interop: the issuer identifier, the token endpoint URL, or the URL of the endpoint being called
  *   (OIDC Core §9, CIBA Core §7.1), as a string or as ANY member of an array of strings;
  * - strict: the issuer identifier as the sole value, as a string or a one-member array
- *   (draft-ietf-oauth-rfc7523bis-11 §4) — this closes the audience-injection attacks of 2024.
+ *   (RFC 10070 §4) — this closes the audience-injection attacks of 2024.
  *   (FAPI 2.0 Security Profile §5.3.2.1 (8) narrows it further to a plain string; not in this
  *   exercise.)
  *

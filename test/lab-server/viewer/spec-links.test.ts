@@ -12,7 +12,8 @@ describe('spec links', () => {
   });
 
   it('links drafts to the datatracker and OpenID specs to openid.net, with named anchors where known', () => {
-    expect(specUrl('draft-ietf-oauth-rfc7523bis-11 §4')).toBe('https://datatracker.ietf.org/doc/html/draft-ietf-oauth-rfc7523bis#section-4');
+    expect(specUrl('draft-ietf-oauth-attestation-based-client-auth-07 §5')).toBe('https://datatracker.ietf.org/doc/html/draft-ietf-oauth-attestation-based-client-auth#section-5');
+    expect(specUrl('RFC 10070 §4')).toBe('https://www.rfc-editor.org/rfc/rfc10070.html#section-4');
     expect(specUrl('OIDC Core §9')).toBe('https://openid.net/specs/openid-connect-core-1_0.html#ClientAuthentication');
     expect(specUrl('OIDC Dynamic Client Registration §2')).toBe('https://openid.net/specs/openid-connect-registration-1_0.html#ClientMetadata');
     expect(specUrl('CIBA Core §7.1')).toBe('https://openid.net/specs/openid-client-initiated-backchannel-authentication-core-1_0.html');

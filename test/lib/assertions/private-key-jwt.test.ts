@@ -248,7 +248,7 @@ describe('client assertion claims (RFC 7523 §3)', () => {
     expect(error.message).toBe(`aud '${TOKEN_ENDPOINT}' is not the issuer identifier '${ISSUER}' (strict audience policy)`);
   });
 
-  it('accepts a one-member array holding the issuer under the strict policy (rfc7523bis-11 §4)', async () => {
+  it('accepts a one-member array holding the issuer under the strict policy (RFC 10070 §4)', async () => {
     expect((await withClaims({ aud: [ISSUER] }, serverContext({ audiencePolicy: 'strict' }))).method).toBe('private_key_jwt');
   });
 
