@@ -56,13 +56,15 @@ export function judgeAudience(aud: unknown, policy: AudiencePolicy, targets: Aud
         spec,
       };
     }
-    return sole === targets.issuer
-      ? { accepted: true, detail: `aud is the issuer identifier '${sole}'${typeof aud === 'string' ? '' : ' (a one-member array)'}`, spec }
-      : {
-          accepted: false,
-          detail: `aud '${sole}' is not the issuer identifier '${targets.issuer}' (strict audience policy)`,
-          spec,
-        };
+    if (sole === targets.issuer) {
+      return { accepted: true, detail: `aud is the issuer identifier '${sole}'${typeof aud === 'string' ? '' : ' (a one-member array)'}`, spec };
+    }
+    // An endpoint of this server is what RFC 7523 §3 (3) and CIBA Core §7.1 accept: say that the
+    // refusal is the strict policy's, also where RFC 10070 does not update the endpoint's own spec.
+    const endpointNote = targets.endpoints.includes(sole)
+      ? '; it names an endpoint of this server, which RFC 7523 §3 (3) and CIBA Core §7.1 accept, but the lab\'s strict policy takes only the issuer, at every endpoint'
+      : '';
+    return { accepted: false, detail: `aud '${sole}' is not the issuer identifier '${targets.issuer}' (strict audience policy${endpointNote})`, spec };
   }
   const values = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : undefined;
   if (values === undefined || values.length === 0 || !values.every((v) => typeof v === 'string')) {

@@ -245,7 +245,13 @@ describe('client assertion claims (RFC 7523 §3)', () => {
   it('rejects the token endpoint URL under the strict policy', async () => {
     const error = await rejection(withClaims({ aud: TOKEN_ENDPOINT }, serverContext({ audiencePolicy: 'strict' })));
     expect(error.code).toBe('ERR_ASSERTION_AUD');
-    expect(error.message).toBe(`aud '${TOKEN_ENDPOINT}' is not the issuer identifier '${ISSUER}' (strict audience policy)`);
+    expect(error.message).toBe(`aud '${TOKEN_ENDPOINT}' is not the issuer identifier '${ISSUER}' (strict audience policy; it names an endpoint of this server, which RFC 7523 §3 (3) and CIBA Core §7.1 accept, but the lab's strict policy takes only the issuer, at every endpoint)`);
+  });
+
+  it('rejects a URL that is no endpoint of this server under the strict policy, without the endpoint note', async () => {
+    const error = await rejection(withClaims({ aud: 'https://elsewhere.example/token' }, serverContext({ audiencePolicy: 'strict' })));
+    expect(error.code).toBe('ERR_ASSERTION_AUD');
+    expect(error.message).toBe(`aud 'https://elsewhere.example/token' is not the issuer identifier '${ISSUER}' (strict audience policy)`);
   });
 
   it('accepts a one-member array holding the issuer under the strict policy (RFC 10070 §4)', async () => {
