@@ -176,6 +176,8 @@ export class KernelHub {
       try {
         await launched;
         room.kernel = kernel;
+        // A spare kernel was idle before this room listened: say so now.
+        this.broadcast(room, 'status', { status: kernel.status, reason: kernel.status === 'dead' ? kernel.deathReason : undefined });
         return kernel;
       } catch (error) {
         this.broadcast(room, 'status', { status: 'dead', reason: (error as Error).message });

@@ -36,8 +36,14 @@ describe('KernelHub with a spare kernel', () => {
     hub.keepSpare();
     const sparePid = await hub.sparePid();
     expect(sparePid).toBeGreaterThan(0);
+    // The page's live channel, as the app's /events route gives it.
+    const events: string[] = [];
+    const page = { status: () => page, setHeader: () => page, flushHeaders: () => {}, write: (text: string) => events.push(text), on: () => page, end: () => {} };
+    hub.subscribe('03-client-assertions', page as never);
     const kernel = await hub.kernel('03-client-assertions');
     expect(kernel.pid).toBe(sparePid);
+    // The page hears that the kernel is idle, though the spare went idle before the page listened.
+    expect(events.at(-1)).toContain('"status":"idle"');
     const result = await hub.execute('03-client-assertions', 'c1', `console.log(process.env.${NOTEBOOK_APP_LABS_ENV})`);
     const printed = result.outputs.map((o) => ('text' in o ? String(o.text) : '')).join('').trim();
     const spareName = /\/api\/labs\/(.+)$/.exec(printed)?.[1] as string;
