@@ -31,13 +31,12 @@ const { keyCertSign, cRLSign, digitalSignature, keyEncipherment } = x509.KeyUsag
  * Ed25519. */
 async function signerFor(key: KeyObject): Promise<Signer> {
   const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ''];
-  const algorithm = ({
-    ec: curve && { name: 'ECDSA', namedCurve: curve[0], hash: curve[1] }, rsa: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
-    ed25519: { name: 'Ed25519' },
-  } as Record<string, object | undefined>)[key.asymmetricKeyType ?? ''];
-  if (!algorithm) throw new KeyError('ERR_KEY_ALGORITHM', `cannot sign certificates with a ${key.asymmetricKeyType ?? 'secret'} key`);
+  const type = key.asymmetricKeyType;
+  const algorithm = type === 'ec' && curve ? { name: 'ECDSA', namedCurve: curve[0], hash: curve[1] }
+    : type === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : type === 'ed25519' ? { name: 'Ed25519' } : undefined;
+  if (!algorithm) throw new KeyError('ERR_KEY_ALGORITHM', `cannot sign certificates with a ${type ?? 'secret'} key`);
   const signingKey = await crypto.subtle.importKey('pkcs8', key.export({ type: 'pkcs8', format: 'der' }), algorithm, false, ['sign']);
-  return { signingKey: signingKey as never, signingAlgorithm: algorithm as Signer['signingAlgorithm'] };
+  return { signingKey: signingKey as never, signingAlgorithm: algorithm };
 }
 
 /** RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING value, as OpenSSL computes it. */

@@ -34,7 +34,8 @@ function usable<T>(make: () => T, label: string, spec: string): T {
 
 /** A private key from PEM: PKCS#8 "PRIVATE KEY", SEC1 "EC PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY". */
 export function readPrivateKey(pem: string): KeyObject {
-  const label = pemBlock(pem, PRIVATE_LABELS, 'ERR_KEY_NOT_PRIVATE', 'no private key PEM block ("-----BEGIN PRIVATE KEY-----") found', 'RFC 7468 §10');
+  const none = 'no private key PEM block ("-----BEGIN PRIVATE KEY-----") found';
+  const label = pemBlock(pem, PRIVATE_LABELS, 'ERR_KEY_NOT_PRIVATE', none, 'RFC 7468 §10');
   return usable(() => createPrivateKey({ key: pem, format: 'pem' }), label, 'RFC 5958');
 }
 
@@ -47,7 +48,8 @@ export function readPublicKey(pem: string): KeyObject {
 /** A key from a JWK (RFC 7517): private when it has `d` (or is `oct`), public otherwise. */
 export function readJwk(jwk: JwkRecord): KeyObject {
   try {
-    return typeof jwk.d === 'string' ? createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' }) : createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+    const source = { key: jwk as JsonWebKey, format: 'jwk' } as const;
+    return typeof jwk.d === 'string' ? createPrivateKey(source) : createPublicKey(source);
   } catch (error) {
     throw new KeyError('ERR_JWK_MALFORMED', `not a usable JWK: ${(error as Error).message}`, 'RFC 7517 §4');
   }
@@ -65,6 +67,7 @@ export function pemToJwk(pem: string): JwkRecord {
   try {
     return key.export({ format: 'jwk' }) as JwkRecord;
   } catch (error) {
-    throw new KeyError('ERR_KEY_NO_JWK', `a ${key.asymmetricKeyType ?? 'key'} key has no JWK form: ${(error as Error).message}`, 'RFC 7518 §6');
+    const noJwk = `a ${key.asymmetricKeyType ?? 'key'} key has no JWK form: ${(error as Error).message}`;
+    throw new KeyError('ERR_KEY_NO_JWK', noJwk, 'RFC 7518 §6');
   }
 }
