@@ -123,8 +123,10 @@ function viewFromTree(root: Asn1Node, der: Uint8Array): CertificateView {
     if (value.kind === 'subjectAltName') view.subjectAltNames = value.names;
     if (value.kind === 'subjectKeyIdentifier') view.subjectKeyIdentifier = value.keyIdentifier;
     if (value.kind === 'authorityKeyIdentifier' && value.keyIdentifier !== undefined) view.authorityKeyIdentifier = value.keyIdentifier;
-    const { kind, ...constraints } = value;
-    if (kind === 'basicConstraints') view.basicConstraints = { ...constraints as { cA: boolean; pathLenConstraint?: number }, critical };
+    if (value.kind === 'basicConstraints') {
+      const { cA, pathLenConstraint } = value;
+      view.basicConstraints = pathLenConstraint === undefined ? { cA, critical } : { cA, pathLenConstraint, critical };
+    }
     if (value.kind === 'keyUsage') view.keyUsage = value.usages;
     if (value.kind === 'extendedKeyUsage') view.extendedKeyUsage = value.purposes;
   }
