@@ -1,9 +1,11 @@
 /** Certification path building and validation, the parts of RFC 5280 §6.1 the lab teaches: each link signed by the next with a hash that
  * still resists collisions, every certificate within its validity at the given time and carrying no critical extension the lab does not
  * process, every issuer a CA (basicConstraints cA, keyCertSign, pathLenConstraint), the leaf usable for TLS client authentication
- * (extendedKeyUsage), ending at a trust anchor. Revocation (RFC 5280 §6.3) is not checked. Synchronous, because the token endpoint decides
- * on it in the request: the X509ChainBuilder of @peculiar/x509 builds paths the same way (names, then key identifiers, then signatures) but
- * returns a Promise, as it verifies through WebCrypto. */
+ * (extendedKeyUsage), ending at a trust anchor. Revocation (RFC 5280 §6.3) is not checked.
+ * Not built on @peculiar/x509's X509ChainBuilder (2.2): its build() returns a Promise (WebCrypto) while verifyCertificateChain is a
+ * synchronous export the notebooks call inline; its findIssuer skips a candidate whose signature fails, so "no issuer" and "signature does
+ * not verify" (ERR_CHAIN_NO_ISSUER, ERR_CHAIN_SIGNATURE) could not be told apart; it verifies the DER it parsed, not a view a learner
+ * changed in place; and it matches names as strings, not with distinguishedNameMatch (RFC 4517 §4.2.15). */
 import type { CertificateView } from './certificate.js';
 import { certificatePublicKey } from './certificate.js';
 import { distinguishedNamesEqual } from './names.js';
