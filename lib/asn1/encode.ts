@@ -1,5 +1,5 @@
-/** The DER writer, built on asn1js's classes (its `toBER` writes definite, shortest lengths, X.690 §10.1). Functions take and return DER bytes, so
- * a learner can see exactly what goes into a certificate. */
+/** The DER writer, built on asn1js's classes (its `toBER` writes definite, shortest lengths, X.690 §10.1). Functions take and return DER
+ * bytes, so a learner can see exactly what goes into a certificate. */
 import * as asn1js from 'asn1js';
 import { Asn1Error } from './errors.js';
 import { UniversalTag } from './universal-types.js';
@@ -28,14 +28,17 @@ export function derLength(length: number): Uint8Array {
 /** A TLV from a one-octet identifier (tag numbers below 31, which is all X.509 needs) and its contents. */
 export function derTlv(identifier: number, contents: Uint8Array): Uint8Array {
   const idBlock = { tagClass: (identifier >> 6) + 1, tagNumber: identifier & 0x1f };
-  return der(identifier & 0x20 ? new asn1js.Constructed({ idBlock, value: blocksOf(contents) }) : new asn1js.Primitive({ idBlock, valueHex: contents }));
+  if (identifier & 0x20) return der(new asn1js.Constructed({ idBlock, value: blocksOf(contents) }));
+  return der(new asn1js.Primitive({ idBlock, valueHex: contents }));
 }
 
 export const derSequence = (...items: Uint8Array[]): Uint8Array => der(new asn1js.Sequence({ value: items.flatMap(blocksOf) }));
 /** SET OF in DER sorts its elements by their encodings (X.690 §11.6). */
-export const derSet = (...items: Uint8Array[]): Uint8Array => der(new asn1js.Set({ value: [...items].sort((a, b) => Buffer.compare(a, b)).flatMap(blocksOf) }));
+export const derSet = (...items: Uint8Array[]): Uint8Array =>
+  der(new asn1js.Set({ value: [...items].sort((a, b) => Buffer.compare(a, b)).flatMap(blocksOf) }));
 /** [n] EXPLICIT (constructed) or IMPLICIT primitive context-specific tag. */
-export const derContext = (tagNumber: number, contents: Uint8Array, constructed: boolean): Uint8Array => derTlv(0x80 | (constructed ? 0x20 : 0) | tagNumber, contents);
+export const derContext = (tagNumber: number, contents: Uint8Array, constructed: boolean): Uint8Array =>
+  derTlv(0x80 | (constructed ? 0x20 : 0) | tagNumber, contents);
 export const derBoolean = (value: boolean): Uint8Array => der(new asn1js.Boolean({ value }));
 export const derNull = (): Uint8Array => der(new asn1js.Null());
 /** OBJECT IDENTIFIER from its dotted form (X.690 §8.19). */
@@ -50,7 +53,8 @@ export function derInteger(value: number | bigint | string | Uint8Array): Uint8A
 }
 
 export function derString(tagNumber: number, text: string): Uint8Array {
-  return der(new asn1js.Primitive({ idBlock: { tagClass: 1, tagNumber }, valueHex: Buffer.from(text, tagNumber === UniversalTag.UTF8String ? 'utf8' : 'latin1') }));
+  const valueHex = Buffer.from(text, tagNumber === UniversalTag.UTF8String ? 'utf8' : 'latin1');
+  return der(new asn1js.Primitive({ idBlock: { tagClass: 1, tagNumber }, valueHex }));
 }
 
 /** RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050, both in whole seconds with Z. */

@@ -3,7 +3,8 @@ import type { Asn1Node, Asn1Value } from './types.js';
 import { walkAsn1 } from './decode.js';
 import { describeValue } from './values.js';
 
-type Plain = 'offset' | 'depth' | 'headerLength' | 'length' | 'tagClass' | 'tagNumber' | 'constructed' | 'type' | 'indefiniteLength' | 'encapsulates';
+type Plain =
+  'offset' | 'depth' | 'headerLength' | 'length' | 'tagClass' | 'tagNumber' | 'constructed' | 'type' | 'indefiniteLength' | 'encapsulates';
 export interface Asn1NodeJson extends Pick<Asn1Node, Plain> {
   /** The value as the text dump shows it, or null when the element has none (SEQUENCE, NULL …). */ value: string | null;
   /** The decoded value with its parts (hex and decimal, OID and name …), or null. */ decoded: Asn1Value | null;
@@ -15,8 +16,8 @@ export function asn1ToJson(node: Asn1Node): Asn1NodeJson {
   const { offset, depth, headerLength, length, tagClass, tagNumber, constructed, type, indefiniteLength, encapsulates } = node;
   const value = node.value && node.value.kind !== 'null' ? describeValue(node.value) : null;
   return {
-    offset, depth, headerLength, length, tagClass, tagNumber, constructed, type, value, decoded: node.value ?? null, name: node.name ?? null,
-    indefiniteLength, encapsulates, children: node.children.map(asn1ToJson),
+    offset, depth, headerLength, length, tagClass, tagNumber, constructed, type, value, decoded: node.value ?? null,
+    name: node.name ?? null, indefiniteLength, encapsulates, children: node.children.map(asn1ToJson),
   };
 }
 
@@ -24,14 +25,15 @@ export interface FormatAsn1Options {
   /** Longest value shown before it is cut with "…" (default 48 characters). */ maxValueLength?: number;
 }
 
-/** One line per node: the "offset:d= hl= l=" prefix of `openssl asn1parse -i`, then the type indented by depth, the value and the field name.
- * Encapsulated DER is marked with "└ encapsulates". */
+/** One line per node: the "offset:d= hl= l=" prefix of `openssl asn1parse -i`, then the type indented by depth, the value and the field
+ * name. Encapsulated DER is marked with "└ encapsulates". */
 export function formatAsn1Text(root: Asn1Node, options: FormatAsn1Options = {}): string {
   const max = options.maxValueLength ?? 48;
   const rows: { prefix: string; type: string; value: string; name: string }[] = [];
   walkAsn1(root, (node) => {
     const length = node.indefiniteLength ? 'inf' : String(node.length);
-    const prefix = `${String(node.offset).padStart(5)}:d=${String(node.depth).padEnd(2)} hl=${String(node.headerLength).padEnd(2)} l=${length.padStart(5)} ${node.constructed ? 'cons' : 'prim'}:`;
+    const lengths = `hl=${String(node.headerLength).padEnd(2)} l=${length.padStart(5)} ${node.constructed ? 'cons' : 'prim'}:`;
+    const prefix = `${String(node.offset).padStart(5)}:d=${String(node.depth).padEnd(2)} ${lengths}`;
     let value = describeValue(node.value);
     if (value.length > max) value = `${value.slice(0, max - 1)}…`;
     if (node.encapsulates) value = '(encapsulates DER, below)';

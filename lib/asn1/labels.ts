@@ -1,5 +1,7 @@
-/** Field names for known structures, so a dump reads like the ASN.1 module: RFC 5280 §4.1 (Certificate), §4.2 (extension values), RFC 5958 (PKCS
- * #8), RFC 5915 (ECPrivateKey), RFC 8017 Appendix A.1 (RSA keys), RFC 2986 (PKCS #10 requests), RFC 3279 §2.2.3 (ECDSA signatures). */
+/** Field names for known structures, so a dump reads like the ASN.1 module: RFC 5280 §4.1 (Certificate), §4.2 (extension values),
+ * RFC 5958 (PKCS #8), RFC 5915 (ECPrivateKey), RFC 8017 Appendix A.1 (RSA keys), RFC 2986 (PKCS #10 requests), RFC 3279 §2.2.3 (ECDSA
+ * signatures). The schemas of @peculiar/asn1-x509 are not used: their storage is not part of the package's exports, and it is a global
+ * registry. */
 import { isUniversal } from './decode.js';
 import type { Asn1Node } from './types.js';
 import { UniversalTag } from './universal-types.js';
@@ -9,7 +11,8 @@ interface Field {
   name: string;
   tag?: readonly ['u' | 'c', number];
   optional?: boolean;
-  /** Fields of a SEQUENCE in order; `of`: every element of a SEQUENCE OF / SET OF; `inner`: the one element inside an EXPLICIT tag or an encapsulating string. */
+  /** Fields of a SEQUENCE in order; `of`: every element of a SEQUENCE OF / SET OF; `inner`: the one element inside an EXPLICIT tag or an
+   * encapsulating string. */
   fields?: readonly Field[];
   of?: Field;
   inner?: Field;
@@ -22,11 +25,13 @@ const seq = (name: string, fields: readonly Field[]): Field => ({ name, tag: ['u
 const u = (name: string, tagNumber: number, more: Partial<Field> = {}): Field => ({ name, tag: ['u', tagNumber], ...more });
 const c = (name: string, tagNumber: number, more: Partial<Field> = {}): Field => ({ name, tag: ['c', tagNumber], optional: true, ...more });
 const algorithmIdentifier = (name: string): Field => seq(name, [u('algorithm', OID), { name: 'parameters', optional: true }]);
-const name = (label: string): Field => u(label, SEQUENCE, { of: u('RelativeDistinguishedName', SET, { of: seq('AttributeTypeAndValue', [u('type', OID), { name: 'value' }]) }) });
+const attributeTypeAndValue = seq('AttributeTypeAndValue', [u('type', OID), { name: 'value' }]);
+const name = (label: string): Field => u(label, SEQUENCE, { of: u('RelativeDistinguishedName', SET, { of: attributeTypeAndValue }) });
 
 /** GeneralName CHOICE (RFC 5280 §4.2.1.6): the context tag number picks the alternative. */
 export const generalNameTypes = [
-  'otherName', 'rfc822Name', 'dNSName', 'x400Address', 'directoryName', 'ediPartyName', 'uniformResourceIdentifier', 'iPAddress', 'registeredID',
+  'otherName', 'rfc822Name', 'dNSName', 'x400Address', 'directoryName', 'ediPartyName', 'uniformResourceIdentifier', 'iPAddress',
+  'registeredID',
 ] as const;
 
 function labelGeneralNames(node: Asn1Node): void {
@@ -41,7 +46,9 @@ const extensionValues: Readonly<Record<string, Field>> = {
   '2.5.29.17': u('SubjectAltName', SEQUENCE, { custom: labelGeneralNames }),
   '2.5.29.18': u('IssuerAltName', SEQUENCE, { custom: labelGeneralNames }),
   '2.5.29.14': u('SubjectKeyIdentifier', OCTET_STRING),
-  '2.5.29.35': seq('AuthorityKeyIdentifier', [c('keyIdentifier', 0), c('authorityCertIssuer', 1, { custom: labelGeneralNames }), c('authorityCertSerialNumber', 2)]),
+  '2.5.29.35': seq('AuthorityKeyIdentifier', [
+    c('keyIdentifier', 0), c('authorityCertIssuer', 1, { custom: labelGeneralNames }), c('authorityCertSerialNumber', 2),
+  ]),
   '2.5.29.19': seq('BasicConstraints', [u('cA', BOOLEAN, { optional: true }), u('pathLenConstraint', INTEGER, { optional: true })]),
   '2.5.29.15': u('KeyUsage', BIT_STRING),
   '2.5.29.37': u('ExtKeyUsageSyntax', SEQUENCE, { of: u('KeyPurposeId', OID) }),
@@ -63,8 +70,9 @@ function labelExtension(node: Asn1Node): void {
 
 const extension: Field = u('Extension', SEQUENCE, { custom: labelExtension });
 const ecdsaSigValue: Field = seq('Ecdsa-Sig-Value', [u('r', INTEGER), u('s', INTEGER)]);
+const rsaPublicKey: Field = seq('RSAPublicKey', [u('modulus', INTEGER), u('publicExponent', INTEGER)]);
 const subjectPublicKeyInfo = (label: string): Field =>
-  seq(label, [algorithmIdentifier('algorithm'), u('subjectPublicKey', BIT_STRING, { inner: seq('RSAPublicKey', [u('modulus', INTEGER), u('publicExponent', INTEGER)]) })]);
+  seq(label, [algorithmIdentifier('algorithm'), u('subjectPublicKey', BIT_STRING, { inner: rsaPublicKey })]);
 
 const certificate: Field = seq('Certificate', [
   seq('tbsCertificate', [
@@ -82,8 +90,10 @@ const certificationRequest: Field = seq('CertificationRequest', [
   u('signature', BIT_STRING, { inner: ecdsaSigValue }),
 ]);
 
-const ecPrivateKey: Field = seq('ECPrivateKey', [u('version', INTEGER), u('privateKey', OCTET_STRING), c('parameters', 0), c('publicKey', 1)]);
-const rsaPrivateKey: Field = seq('RSAPrivateKey', ['version', 'modulus', 'publicExponent', 'privateExponent', 'prime1', 'prime2', 'exponent1', 'exponent2', 'coefficient'].map((n) => u(n, INTEGER)));
+const ecPrivateKey = seq('ECPrivateKey', [u('version', INTEGER), u('privateKey', OCTET_STRING), c('parameters', 0), c('publicKey', 1)]);
+const rsaPrivateKey: Field = seq('RSAPrivateKey', [
+  'version', 'modulus', 'publicExponent', 'privateExponent', 'prime1', 'prime2', 'exponent1', 'exponent2', 'coefficient',
+].map((n) => u(n, INTEGER)));
 
 function labelPrivateKeyOctets(node: Asn1Node): void {
   const inner = node.children[0];
@@ -94,10 +104,12 @@ function labelPrivateKeyOctets(node: Asn1Node): void {
 }
 
 const oneAsymmetricKey: Field = seq('PrivateKeyInfo', [
-  u('version', INTEGER), algorithmIdentifier('privateKeyAlgorithm'), u('privateKey', OCTET_STRING, { custom: labelPrivateKeyOctets }), c('attributes', 0), c('publicKey', 1),
+  u('version', INTEGER), algorithmIdentifier('privateKeyAlgorithm'), u('privateKey', OCTET_STRING, { custom: labelPrivateKeyOctets }),
+  c('attributes', 0), c('publicKey', 1),
 ]);
 
-const matches = (node: Asn1Node, { tag }: Field): boolean => !tag || (node.tagNumber === tag[1] && node.tagClass === (tag[0] === 'u' ? 'universal' : 'context'));
+const matches = (node: Asn1Node, { tag }: Field): boolean =>
+  !tag || (node.tagNumber === tag[1] && node.tagClass === (tag[0] === 'u' ? 'universal' : 'context'));
 
 function applyField(node: Asn1Node, field: Field): void {
   node.name = field.name;
@@ -118,7 +130,8 @@ function applyField(node: Asn1Node, field: Field): void {
 }
 
 const child = (node: Asn1Node | undefined, index: number): Asn1Node | undefined => node?.children[index];
-export type Asn1Structure = 'Certificate' | 'CertificationRequest' | 'SubjectPublicKeyInfo' | 'PrivateKeyInfo' | 'Extension' | 'Name' | 'unknown';
+export type Asn1Structure =
+  'Certificate' | 'CertificationRequest' | 'SubjectPublicKeyInfo' | 'PrivateKeyInfo' | 'Extension' | 'Name' | 'unknown';
 
 /** Guesses which well-known structure the tree is, from its shape alone. */
 export function recogniseStructure(root: Asn1Node): Asn1Structure {
@@ -128,12 +141,15 @@ export function recogniseStructure(root: Asn1Node): Asn1Structure {
   if (count === 3 && isUniversal(first, SEQUENCE) && isUniversal(second, SEQUENCE) && isUniversal(third, BIT_STRING)) {
     const skip = child(first, 0)?.tagClass === 'context' ? 1 : 0;
     if (isUniversal(child(first, skip), INTEGER) && isUniversal(child(child(first, skip + 1), 0), OID)) return 'Certificate';
-    if (isUniversal(child(first, 0), INTEGER) && isUniversal(child(first, 1), SEQUENCE) && isUniversal(child(first, 2), SEQUENCE)) return 'CertificationRequest';
+    const [version, subject, key] = first.children;
+    if (isUniversal(version, INTEGER) && isUniversal(subject, SEQUENCE) && isUniversal(key, SEQUENCE)) return 'CertificationRequest';
   }
-  if (count === 2 && isUniversal(first, SEQUENCE) && isUniversal(child(first, 0), OID) && isUniversal(second, BIT_STRING)) return 'SubjectPublicKeyInfo';
+  const spki = count === 2 && isUniversal(first, SEQUENCE) && isUniversal(child(first, 0), OID) && isUniversal(second, BIT_STRING);
+  if (spki) return 'SubjectPublicKeyInfo';
   if (isUniversal(first, INTEGER) && isUniversal(second, SEQUENCE) && isUniversal(third, OCTET_STRING)) return 'PrivateKeyInfo';
   if (isUniversal(first, OID) && count <= 3 && isUniversal(root.children[count - 1], OCTET_STRING)) return 'Extension';
-  const isRdn = (rdn: Asn1Node): boolean => isUniversal(rdn, SET) && rdn.children.every((ava) => isUniversal(child(ava, 0), OID) && ava.children.length === 2);
+  const isAva = (ava: Asn1Node): boolean => isUniversal(child(ava, 0), OID) && ava.children.length === 2;
+  const isRdn = (rdn: Asn1Node): boolean => isUniversal(rdn, SET) && rdn.children.every(isAva);
   return count > 0 && root.children.every(isRdn) ? 'Name' : 'unknown';
 }
 

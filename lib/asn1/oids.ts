@@ -1,5 +1,5 @@
-/** Names of object identifiers a learner meets in certificates, keys and CSRs. A frozen table passed around by value, not a registry that callers
- * mutate. */
+/** Names of object identifiers a learner meets in certificates, keys and CSRs. A frozen table passed around by value, not a registry that
+ * callers mutate. */
 export const knownOids: Readonly<Record<string, string>> = Object.freeze({
   // X.520 attribute types (RFC 5280 §4.1.2.4, Appendix A) and friends
   '2.5.4.3': 'commonName', '2.5.4.4': 'surname', '2.5.4.5': 'serialNumber', '2.5.4.6': 'countryName', '2.5.4.7': 'localityName',

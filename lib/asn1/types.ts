@@ -13,10 +13,12 @@ export type Asn1Value =
   | { kind: 'bytes'; hex: string; text?: string };
 
 export interface Asn1Node {
-  /** Offset of the first identifier octet, counted from the start of the whole input; depth 0 for the outermost element (encapsulated DER continues the count). */
+  /** Offset of the first identifier octet, counted from the start of the whole input; depth 0 for the outermost element (encapsulated DER
+   * continues the count). */
   offset: number;
   depth: number;
-  /** Identifier plus length octets ("hl=" of openssl asn1parse), and the content octets ("l="; for indefinite lengths, without the end-of-contents octets). */
+  /** Identifier plus length octets ("hl=" of openssl asn1parse), and the content octets ("l="; for indefinite lengths, without the
+   * end-of-contents octets). */
   headerLength: number;
   length: number;
   /** BER only: the length octet was 0x80 and the contents end with 00 00 (X.690 §8.1.3.6). */ indefiniteLength: boolean;
@@ -32,7 +34,8 @@ export interface Asn1Node {
 }
 
 export interface DecodeOptions {
-  /** 'der' (default) refuses what X.690 §10 forbids (indefinite lengths, non-minimal lengths …); 'ber' accepts it. */ mode?: 'der' | 'ber';
+  /** 'der' (default) refuses what X.690 §10 forbids (indefinite lengths, non-minimal lengths …); 'ber' accepts it. */
+  mode?: 'der' | 'ber';
   /** Deepest nesting accepted; deeper input is refused rather than followed. Default 64. */ maxDepth?: number;
   /** Look inside BIT STRING and OCTET STRING contents for DER (default true). */ encapsulation?: boolean;
 }

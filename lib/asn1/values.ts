@@ -13,15 +13,15 @@ export function printableText(bytes: Uint8Array): string | undefined {
 }
 
 /** OCTET STRING (and non-universal) contents: hex, and text when it is printable. */
-export const bytesValue = (contents: Uint8Array): Asn1Value => {
+export function bytesValue(contents: Uint8Array): Asn1Value {
   const text = printableText(contents);
   return text === undefined ? { kind: 'bytes', hex: toHex(contents) } : { kind: 'bytes', hex: toHex(contents), text };
-};
+}
 
 /** Dotted form of OBJECT IDENTIFIER contents (X.690 §8.19). */
 export function decodeOid(contents: Uint8Array, offset: number): string {
   const fail = (message: string): never => { throw new Asn1Error('ERR_ASN1_OID', message, offset, 'X.690 §8.19.2'); };
-  // X.690 §8.19.2: at least one subidentifier, the last octet of each has bit 8 clear, and none starts with 0x80 (fewest octets).
+  // X.690 §8.19.2: at least one subidentifier, the last octet of each has bit 8 clear, none starts with 0x80 (fewest octets).
   if (contents.length === 0) fail('OBJECT IDENTIFIER with no contents');
   if ((contents[contents.length - 1] ?? 0) & 0x80) fail('OBJECT IDENTIFIER ends in the middle of a subidentifier');
   const arcs: bigint[] = [];
@@ -45,35 +45,42 @@ function decodeInteger(contents: Uint8Array, offset: number, der: boolean): Asn1
   if (contents.length === 0) throw new Asn1Error('ERR_ASN1_INTEGER', 'INTEGER with no contents', offset, 'X.690 §8.3.1');
   const [b0 = 0, b1 = 0] = contents;
   // X.690 §8.3.2: the first nine bits are never all zeros or all ones.
-  if (der && contents.length > 1 && ((b0 === 0x00 && b1 < 0x80) || (b0 === 0xff && b1 >= 0x80))) throw new Asn1Error('ERR_ASN1_INTEGER', 'INTEGER is not in its shortest form', offset, 'X.690 §8.3.2');
+  const padded = contents.length > 1 && ((b0 === 0x00 && b1 < 0x80) || (b0 === 0xff && b1 >= 0x80));
+  if (der && padded) throw new Asn1Error('ERR_ASN1_INTEGER', 'INTEGER is not in its shortest form', offset, 'X.690 §8.3.2');
   const hex = toHex(contents);
   if (contents.length > 16) return { kind: 'integer', hex };
   const value = BigInt(`0x${hex}`) - (b0 & 0x80 ? 1n << BigInt(contents.length * 8) : 0n);
   return { kind: 'integer', hex, decimal: value.toString() };
 }
 
+const UTC_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?()(Z|[+-]\d{4})$/;
+const GENERALIZED_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?(?:[.,](\d+))?(Z|[+-]\d{4})?$/;
+
 /** UTCTime YYMMDDhhmm[ss](Z|±hhmm) (X.680 §47) and GeneralizedTime YYYYMMDDhh[mm[ss]][.fff][Z|±hhmm] (X.680 §46), as ISO 8601 UTC. */
 function decodeTime(tagNumber: number, text: string, offset: number, der: boolean): Asn1Value {
   const utc = tagNumber === UniversalTag.UTCTime;
-  const m = utc ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?()(Z|[+-]\d{4})$/.exec(text) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})?(\d{2})?(?:[.,](\d+))?(Z|[+-]\d{4})?$/.exec(text);
-  if (!m) throw new Asn1Error('ERR_ASN1_TIME', utc ? `UTCTime '${text}' is not YYMMDDhhmm[ss]Z` : `GeneralizedTime '${text}' is not YYYYMMDDhhmmss[.fff]Z`, offset, utc ? 'X.680 §47' : 'X.680 §46');
-  const [, year = '', mo, d, h, mi = '0', s, fraction, writtenZone] = m;
+  const fail = (message: string, spec?: string): never => { throw new Asn1Error('ERR_ASN1_TIME', message, offset, spec); };
+  const m = (utc ? UTC_TIME : GENERALIZED_TIME).exec(text);
+  const form = utc ? `UTCTime '${text}' is not YYMMDDhhmm[ss]Z` : `GeneralizedTime '${text}' is not YYYYMMDDhhmmss[.fff]Z`;
+  if (!m) fail(form, utc ? 'X.680 §47' : 'X.680 §46');
+  const [, year = '', mo, d, h, mi = '0', s, fraction, writtenZone] = m as RegExpExecArray;
   const zone = writtenZone ?? 'Z';
   // X.690 §11.8 (UTCTime) and §11.7 (GeneralizedTime): DER requires seconds and Z, and no trailing zeros in a fraction.
-  if (der && utc && (s === undefined || zone !== 'Z')) throw new Asn1Error('ERR_ASN1_TIME', `UTCTime '${text}' lacks seconds or Z, which DER requires`, offset, 'X.690 §11.8');
-  if (der && !utc && (s === undefined || writtenZone !== 'Z' || fraction?.endsWith('0'))) throw new Asn1Error('ERR_ASN1_TIME', `GeneralizedTime '${text}' is not in the DER form YYYYMMDDhhmmss[.fff]Z`, offset, 'X.690 §11.7');
+  if (der && utc && (s === undefined || zone !== 'Z')) fail(`UTCTime '${text}' lacks seconds or Z, which DER requires`, 'X.690 §11.8');
+  const derGeneralized = s !== undefined && writtenZone === 'Z' && !fraction?.endsWith('0');
+  if (der && !utc && !derGeneralized) fail(`GeneralizedTime '${text}' is not in the DER form YYYYMMDDhhmmss[.fff]Z`, 'X.690 §11.7');
   // RFC 5280 §4.1.2.5.1: a UTCTime YY >= 50 is 19YY, otherwise 20YY.
   const y = utc ? Number(year) + (Number(year) >= 50 ? 1900 : 2000) : Number(year);
   const [month, day, hour, minute, second] = [mo, d, h, mi, s ?? '0'].map(Number) as [number, number, number, number, number];
   const check = new Date(Date.UTC(y, month - 1, day, hour, minute, second));
+  const read = [check.getUTCMonth() + 1, check.getUTCDate(), check.getUTCHours(), check.getUTCMinutes(), check.getUTCSeconds()];
   // A real calendar date and clock time (no 31 February, no hour 25).
-  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || check.getUTCHours() !== hour || check.getUTCMinutes() !== minute || check.getUTCSeconds() !== second) {
-    throw new Asn1Error('ERR_ASN1_TIME', 'time value is not a valid date', offset);
-  }
+  if (read.join() !== [month, day, hour, minute, second].join()) fail('time value is not a valid date');
   const shift = zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000;
-  const date = new Date(Date.UTC(y, month - 1, day, hour, minute, second, fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0) - shift);
+  const milliseconds = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
+  const date = new Date(Date.UTC(y, month - 1, day, hour, minute, second, milliseconds) - shift);
   // Dates outside what Date can hold are refused instead of printed as "Invalid Date".
-  if (Number.isNaN(date.getTime())) throw new Asn1Error('ERR_ASN1_TIME', 'time value out of range', offset);
+  if (Number.isNaN(date.getTime())) fail('time value out of range');
   return { kind: 'time', text, iso: date.toISOString() };
 }
 
@@ -109,11 +116,12 @@ const STRING_TAGS: ReadonlySet<number> = new Set([12, 18, 19, 20, 21, 22, 25, 26
 
 /** Decodes a primitive UNIVERSAL value; `offset` is where the element starts (for errors). */
 export function decodeUniversalValue(tagNumber: number, contents: Uint8Array, offset: number, der: boolean): Asn1Value | undefined {
+  const fail = (code: string, message: string, spec: string): never => { throw new Asn1Error(code, message, offset, spec); };
   switch (tagNumber) {
     case UniversalTag.BOOLEAN: {
       // X.690 §8.2.1: exactly one content octet; §11.1: DER encodes TRUE as 0xFF.
-      if (contents.length !== 1) throw new Asn1Error('ERR_ASN1_BOOLEAN', `BOOLEAN with ${contents.length} content octets`, offset, 'X.690 §8.2.1');
-      if (der && contents[0] !== 0x00 && contents[0] !== 0xff) throw new Asn1Error('ERR_ASN1_BOOLEAN', 'BOOLEAN TRUE is not 0xFF', offset, 'X.690 §11.1');
+      if (contents.length !== 1) fail('ERR_ASN1_BOOLEAN', `BOOLEAN with ${contents.length} content octets`, 'X.690 §8.2.1');
+      if (der && contents[0] !== 0x00 && contents[0] !== 0xff) fail('ERR_ASN1_BOOLEAN', 'BOOLEAN TRUE is not 0xFF', 'X.690 §11.1');
       return { kind: 'boolean', value: contents[0] !== 0 };
     }
     case UniversalTag.INTEGER:
@@ -122,17 +130,19 @@ export function decodeUniversalValue(tagNumber: number, contents: Uint8Array, of
     case UniversalTag.BIT_STRING: {
       // X.690 §8.6.2: the first content octet counts the unused bits of the last one, 0 to 7, and 0 when there are no bits at all.
       const unusedBits = contents[0] ?? 0;
-      if (contents.length === 0) throw new Asn1Error('ERR_ASN1_BIT_STRING', 'BIT STRING with no contents', offset, 'X.690 §8.6.2');
-      if (unusedBits > 7 || (contents.length === 1 && unusedBits !== 0)) throw new Asn1Error('ERR_ASN1_BIT_STRING', `BIT STRING claims ${unusedBits} unused bits`, offset, 'X.690 §8.6.2.2');
+      if (contents.length === 0) fail('ERR_ASN1_BIT_STRING', 'BIT STRING with no contents', 'X.690 §8.6.2');
+      const claimed = `BIT STRING claims ${unusedBits} unused bits`;
+      if (unusedBits > 7 || (contents.length === 1 && unusedBits !== 0)) fail('ERR_ASN1_BIT_STRING', claimed, 'X.690 §8.6.2.2');
       // X.690 §11.2.1: DER sets the unused bits to zero.
-      if (der && contents.length > 1 && ((contents[contents.length - 1] ?? 0) & ((1 << unusedBits) - 1)) !== 0) throw new Asn1Error('ERR_ASN1_BIT_STRING', 'BIT STRING unused bits are not zero', offset, 'X.690 §11.2.1');
+      const unusedSet = ((contents[contents.length - 1] ?? 0) & ((1 << unusedBits) - 1)) !== 0;
+      if (der && contents.length > 1 && unusedSet) fail('ERR_ASN1_BIT_STRING', 'BIT STRING unused bits are not zero', 'X.690 §11.2.1');
       return { kind: 'bitString', unusedBits, hex: toHex(contents.subarray(1)), bitLength: (contents.length - 1) * 8 - unusedBits };
     }
     case UniversalTag.OCTET_STRING:
       return bytesValue(contents);
     case UniversalTag.NULL:
       // X.690 §8.8.2: NULL has no contents.
-      if (contents.length !== 0) throw new Asn1Error('ERR_ASN1_NULL', `NULL with ${contents.length} content octets`, offset, 'X.690 §8.8.2');
+      if (contents.length !== 0) fail('ERR_ASN1_NULL', `NULL with ${contents.length} content octets`, 'X.690 §8.8.2');
       return { kind: 'null' };
     case UniversalTag.OBJECT_IDENTIFIER: {
       const oid = decodeOid(contents, offset);

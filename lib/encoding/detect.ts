@@ -28,6 +28,8 @@ export function detectTextFormat(text: string): Exclude<InputFormat, 'der'> {
   throw new EncodingError('ERR_INPUT_FORMAT', 'the input is neither PEM, Base64, Base64URL, hex nor DER');
 }
 
+const TEXT_DECODERS = { hex: fromHex, base64url: fromBase64Url, base64: fromBase64 } as const;
+
 /** Decodes text in any of the supported encodings, or passes DER bytes through. */
 export function decodeInput(input: string | Uint8Array, pemLabel?: string): DecodedInput {
   if (typeof input !== 'string') {
@@ -36,16 +38,7 @@ export function decodeInput(input: string | Uint8Array, pemLabel?: string): Deco
     return decodeInput(Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('latin1'), pemLabel);
   }
   const format = detectTextFormat(input);
-  switch (format) {
-    case 'pem': {
-      const block = decodePem(input, pemLabel);
-      return { format, der: block.der, label: block.label };
-    }
-    case 'hex':
-      return { format, der: fromHex(input) };
-    case 'base64url':
-      return { format, der: fromBase64Url(input) };
-    case 'base64':
-      return { format, der: fromBase64(input) };
-  }
+  if (format !== 'pem') return { format, der: TEXT_DECODERS[format](input) };
+  const { der, label } = decodePem(input, pemLabel);
+  return { format, der, label };
 }

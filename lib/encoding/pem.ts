@@ -1,5 +1,6 @@
-/** PEM, the textual encoding of RFC 7468: "-----BEGIN label-----", the Base64 of the DER bytes in lines of 64 characters, "-----END label-----".
- * Written by @peculiar/x509's PemConverter; read by the lab, which names each RFC 7468 rule a damaged block breaks. */
+/** PEM, the textual encoding of RFC 7468: "-----BEGIN label-----", the Base64 of the DER bytes in lines of 64 characters,
+ * "-----END label-----". Written by @peculiar/x509's PemConverter; read by the lab, which names each RFC 7468 rule a damaged block
+ * breaks. */
 import 'reflect-metadata';
 import { PemConverter } from '@peculiar/x509';
 import { fromBase64 } from './base64.js';
@@ -38,7 +39,8 @@ export function decodePemAll(text: string): PemBlock[] {
     const body = text.slice(start, end);
     // RFC 7468 §2 allows no headers; the legacy RFC 1421 "Proc-Type:" form (encrypted keys) is refused.
     if (body.includes(':')) {
-      throw new EncodingError('ERR_PEM_HEADERS', `PEM block '${label}' has RFC 1421 headers (an encrypted legacy key?), which the lab does not read`, 'RFC 7468 §2');
+      const legacy = `PEM block '${label}' has RFC 1421 headers (an encrypted legacy key?), which the lab does not read`;
+      throw new EncodingError('ERR_PEM_HEADERS', legacy, 'RFC 7468 §2');
     }
     blocks.push({ label, der: fromBase64(body) });
     BEGIN.lastIndex = end + endMarker.length;

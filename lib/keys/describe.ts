@@ -18,8 +18,12 @@ function bignum(value: unknown): Uint8Array {
   return (trimmed[0] ?? 0) & 0x80 ? Uint8Array.of(0, ...trimmed) : trimmed;
 }
 
-const curves: Readonly<Record<string, [string, number]>> = { 'P-256': ['prime256v1', 256], 'P-384': ['secp384r1', 384], 'P-521': ['secp521r1', 521] };
-const RSA_PRIVATE: readonly [string, string][] = [['privateExponent', 'd'], ['prime1', 'p'], ['prime2', 'q'], ['exponent1', 'dp'], ['exponent2', 'dq'], ['coefficient', 'qi']];
+const curves: Readonly<Record<string, [string, number]>> = {
+  'P-256': ['prime256v1', 256], 'P-384': ['secp384r1', 384], 'P-521': ['secp521r1', 521],
+};
+const RSA_PRIVATE: readonly [string, string][] = [
+  ['privateExponent', 'd'], ['prime1', 'p'], ['prime2', 'q'], ['exponent1', 'dp'], ['exponent2', 'dq'], ['coefficient', 'qi'],
+];
 
 /** The text `openssl pkey -text -noout` (private) or `openssl pkey -pubin -text -noout` (public) prints. */
 export function describeKeyText(key: KeyObject): string {
@@ -36,13 +40,15 @@ export function describeKeyText(key: KeyObject): string {
       const [oid, bits] = curves[String(jwk.crv)] ?? [String(jwk.crv), '?'];
       // EC private keys are fixed-length octet strings (RFC 5915 §3), printed without a sign octet.
       lines.push(`${kind}-Key: (${bits} bit)`, ...(isPrivate ? dump('priv', member('d')) : []));
-      lines.push(...dump('pub', Uint8Array.of(0x04, ...fromBase64Url(String(publicJwk.x)), ...fromBase64Url(String(publicJwk.y)))), `ASN1 OID: ${oid}`, `NIST CURVE: ${String(jwk.crv)}`);
+      const point = Uint8Array.of(0x04, ...fromBase64Url(String(publicJwk.x)), ...fromBase64Url(String(publicJwk.y)));
+      lines.push(...dump('pub', point), `ASN1 OID: ${oid}`, `NIST CURVE: ${String(jwk.crv)}`);
       break;
     }
     case 'rsa': {
       const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
       const exponent = BigInt(`0x${toHex(member('e')) || '0'}`);
-      lines.push(isPrivate ? `Private-Key: (${bits} bit, 2 primes)` : `Public-Key: (${bits} bit)`, ...dump(isPrivate ? 'modulus' : 'Modulus', bignum(jwk.n)));
+      lines.push(isPrivate ? `Private-Key: (${bits} bit, 2 primes)` : `Public-Key: (${bits} bit)`);
+      lines.push(...dump(isPrivate ? 'modulus' : 'Modulus', bignum(jwk.n)));
       // Small numbers print as "65537 (0x10001)".
       lines.push(`${isPrivate ? 'publicExponent' : 'Exponent'}: ${exponent} (0x${exponent.toString(16)})`);
       if (isPrivate) for (const [label, name] of RSA_PRIVATE) lines.push(...dump(label, bignum(jwk[name])));
@@ -50,7 +56,8 @@ export function describeKeyText(key: KeyObject): string {
     }
     case 'ed25519':
     case 'ed448':
-      lines.push(`${key.asymmetricKeyType.toUpperCase()} ${kind}-Key:`, ...(isPrivate ? dump('priv', member('d')) : []), ...dump('pub', fromBase64Url(String(publicJwk.x))));
+      lines.push(`${key.asymmetricKeyType.toUpperCase()} ${kind}-Key:`, ...(isPrivate ? dump('priv', member('d')) : []));
+      lines.push(...dump('pub', fromBase64Url(String(publicJwk.x))));
       break;
     default:
       throw new KeyError('ERR_KEY_ALGORITHM', `no text form for ${key.asymmetricKeyType ?? 'this'} keys`);

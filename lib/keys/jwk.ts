@@ -4,7 +4,9 @@ import { KeyError } from './errors.js';
 import type { JwkRecord } from './generate.js';
 
 /** The order `eckles`-style tools print: type and curve, key material, then metadata. */
-const MEMBER_ORDER = ['kty', 'crv', 'n', 'e', 'd', 'x', 'y', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'alg', 'use', 'key_ops', 'kid', 'x5c', 'x5t', 'x5t#S256'];
+const MEMBER_ORDER = [
+  'kty', 'crv', 'n', 'e', 'd', 'x', 'y', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'alg', 'use', 'key_ops', 'kid', 'x5c', 'x5t', 'x5t#S256',
+];
 
 /** A copy of the JWK with its members in a readable order. */
 export function orderJwkMembers(jwk: JwkRecord): JwkRecord {
@@ -23,7 +25,9 @@ export function toPublicJwk(jwk: JwkRecord): JwkRecord {
 }
 
 /** Required members per kty, in lexicographic order (RFC 7638 §3.2, RFC 8037 §2). */
-const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = { EC: ['crv', 'kty', 'x', 'y'], RSA: ['e', 'kty', 'n'], OKP: ['crv', 'kty', 'x'], oct: ['k', 'kty'] };
+const THUMBPRINT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  EC: ['crv', 'kty', 'x', 'y'], RSA: ['e', 'kty', 'n'], OKP: ['crv', 'kty', 'x'], oct: ['k', 'kty'],
+};
 
 /** RFC 7638 JWK thumbprint: SHA-256 over the required members, sorted, no whitespace; base64url. */
 export function jwkThumbprint(jwk: JwkRecord, digest: 'sha256' | 'sha384' | 'sha512' = 'sha256'): string {
@@ -33,7 +37,8 @@ export function jwkThumbprint(jwk: JwkRecord, digest: 'sha256' | 'sha384' | 'sha
   if (!members) throw new KeyError('ERR_JWK_KTY', `cannot compute a thumbprint for kty '${kty}'`, 'RFC 7638 §3.2');
   const parts = members.map((name) => {
     const value = jwk[name];
-    if (typeof value !== 'string') throw new KeyError('ERR_JWK_MALFORMED', `JWK member '${name}' is missing or not a string`, 'RFC 7638 §3.2');
+    const missing = `JWK member '${name}' is missing or not a string`;
+    if (typeof value !== 'string') throw new KeyError('ERR_JWK_MALFORMED', missing, 'RFC 7638 §3.2');
     // RFC 7638 §3.3: JSON string form, as JSON.stringify writes it.
     return `${JSON.stringify(name)}:${JSON.stringify(value)}`;
   });

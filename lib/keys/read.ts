@@ -24,17 +24,21 @@ function pemBlock(pem: string, labels: readonly string[], code: string, message:
   return label;
 }
 
-function usable<T>(make: () => T, label: string, spec: string): T {
+/** `make`'s result, or its failure as the KeyError `code` whose message starts with `message`. */
+function recoded<T>(code: string, message: string, spec: string, make: () => T): T {
   try {
     return make();
   } catch (error) {
-    throw new KeyError('ERR_KEY_MALFORMED', `the ${label} block is not a usable key: ${(error as Error).message}`, spec);
+    throw new KeyError(code, `${message}: ${(error as Error).message}`, spec);
   }
 }
+const usable = <T>(make: () => T, label: string, spec: string): T =>
+  recoded('ERR_KEY_MALFORMED', `the ${label} block is not a usable key`, spec, make);
 
 /** A private key from PEM: PKCS#8 "PRIVATE KEY", SEC1 "EC PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY". */
 export function readPrivateKey(pem: string): KeyObject {
-  const label = pemBlock(pem, PRIVATE_LABELS, 'ERR_KEY_NOT_PRIVATE', 'no private key PEM block ("-----BEGIN PRIVATE KEY-----") found', 'RFC 7468 §10');
+  const none = 'no private key PEM block ("-----BEGIN PRIVATE KEY-----") found';
+  const label = pemBlock(pem, PRIVATE_LABELS, 'ERR_KEY_NOT_PRIVATE', none, 'RFC 7468 §10');
   return usable(() => createPrivateKey({ key: pem, format: 'pem' }), label, 'RFC 5958');
 }
 
@@ -46,11 +50,9 @@ export function readPublicKey(pem: string): KeyObject {
 
 /** A key from a JWK (RFC 7517): private when it has `d` (or is `oct`), public otherwise. */
 export function readJwk(jwk: JwkRecord): KeyObject {
-  try {
-    return typeof jwk.d === 'string' ? createPrivateKey({ key: jwk as JsonWebKey, format: 'jwk' }) : createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
-  } catch (error) {
-    throw new KeyError('ERR_JWK_MALFORMED', `not a usable JWK: ${(error as Error).message}`, 'RFC 7517 §4');
-  }
+  const source = { key: jwk as JsonWebKey, format: 'jwk' } as const;
+  return recoded('ERR_JWK_MALFORMED', 'not a usable JWK', 'RFC 7517 §4', () =>
+    (typeof jwk.d === 'string' ? createPrivateKey(source) : createPublicKey(source)));
 }
 
 /** Every form of a key pair, from a private key PEM. */
@@ -62,9 +64,6 @@ export function keyPairFromPem(privateKeyPem: string): GeneratedKeyPair {
 /** The JWK of a PEM key, as `eckles` prints it: private members when the PEM is a private key. */
 export function pemToJwk(pem: string): JwkRecord {
   const key = pemLabels(pem).some((label) => PRIVATE_LABELS.includes(label)) ? readPrivateKey(pem) : readPublicKey(pem);
-  try {
-    return key.export({ format: 'jwk' }) as JwkRecord;
-  } catch (error) {
-    throw new KeyError('ERR_KEY_NO_JWK', `a ${key.asymmetricKeyType ?? 'key'} key has no JWK form: ${(error as Error).message}`, 'RFC 7518 §6');
-  }
+  const noJwk = `a ${key.asymmetricKeyType ?? 'key'} key has no JWK form`;
+  return recoded('ERR_KEY_NO_JWK', noJwk, 'RFC 7518 §6', () => key.export({ format: 'jwk' }) as JwkRecord);
 }

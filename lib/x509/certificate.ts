@@ -1,6 +1,6 @@
-/** A read-only view of an X.509 v3 certificate (RFC 5280 §4.1) over @peculiar/x509's X509Certificate. The lab's DER reader checks the encoding
- * first (so a damaged byte gets a coded error with its offset) and keeps the tree, from which names and extension layouts are traced back to
- * their bytes. */
+/** A read-only view of an X.509 v3 certificate (RFC 5280 §4.1) over @peculiar/x509's X509Certificate. The lab's DER reader checks the
+ * encoding first (so a damaged byte gets a coded error with its offset) and keeps the tree, from which names and extension layouts are
+ * traced back to their bytes. */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import type { KeyObject } from 'node:crypto';
@@ -57,29 +57,35 @@ function serialHex(hex: string): string {
 
 /** The view of a certificate whose DER decoded to `root`. */
 function viewFromTree(root: Asn1Node, der: Uint8Array): CertificateView {
-  const [tbs, outerAlgorithm, signature] = root.children;
+  const [tbs, outerAlgorithm] = root.children;
   // RFC 5280 §4.1: Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }.
-  if (!isUniversal(root, UniversalTag.SEQUENCE) || root.children.length !== 3 || !isUniversal(tbs, UniversalTag.SEQUENCE)) return malformed('not a SEQUENCE { tbsCertificate SEQUENCE, … } of three elements', root, 'Certificate');
+  const shaped = isUniversal(root, UniversalTag.SEQUENCE) && root.children.length === 3 && isUniversal(tbs, UniversalTag.SEQUENCE);
+  if (!shaped || !tbs) return malformed('not a SEQUENCE { tbsCertificate SEQUENCE, … } of three elements', root, 'Certificate');
   const fields = [...tbs.children];
   const first = fields[0];
   const explicitVersion = first?.tagClass === 'context' && first.tagNumber === 0 ? fields.shift()?.children[0] : undefined;
   // RFC 5280 §4.1.2.1: version [0] EXPLICIT Version DEFAULT v1, v1(0) v2(1) v3(2).
-  const version = explicitVersion === undefined ? 1 : Number(explicitVersion.value?.kind === 'integer' ? explicitVersion.value.decimal : NaN) + 1;
-  if (![1, 2, 3].includes(version) || (first?.tagClass === 'context' && !first.constructed)) malformed('not v1, v2 or v3', first, 'version');
+  const versionValue = explicitVersion?.value;
+  const version = explicitVersion === undefined ? 1 : Number(versionValue?.kind === 'integer' ? versionValue.decimal : NaN) + 1;
+  const wrapped = first?.tagClass !== 'context' || first.constructed;
+  if (![1, 2, 3].includes(version) || !wrapped) malformed('not v1, v2 or v3', first, 'version');
   const [, innerAlgorithm, issuerNode, , subjectNode, spkiNode, ...optional] = fields;
   const algorithm = outerAlgorithm?.children[0]?.value;
   // RFC 5280 §4.1.1.2: signatureAlgorithm MUST be the same as the signature field of the TBSCertificate.
   if (outerAlgorithm && innerAlgorithm && Buffer.compare(encodedBytes(outerAlgorithm), encodedBytes(innerAlgorithm)) !== 0) {
-    throw new CodedError('ERR_CERTIFICATE_ALGORITHM_MISMATCH', 'signatureAlgorithm differs from tbsCertificate.signature', 'RFC 5280 §4.1.1.2');
+    const mismatch = 'signatureAlgorithm differs from tbsCertificate.signature';
+    throw new CodedError('ERR_CERTIFICATE_ALGORITHM_MISMATCH', mismatch, 'RFC 5280 §4.1.1.2');
   }
   let extensions: CertificateExtension[] = [];
   let lastTag = 0;
   for (const node of optional) {
     // RFC 5280 §4.1: after subjectPublicKeyInfo only [1] issuerUniqueID, [2] subjectUniqueID, [3] extensions, in order.
-    if (node.tagClass !== 'context' || node.tagNumber <= lastTag || node.tagNumber > 3) malformed(`unexpected ${node.type}`, node, 'tbsCertificate');
+    const inOrder = node.tagClass === 'context' && node.tagNumber > lastTag && node.tagNumber <= 3;
+    if (!inOrder) malformed(`unexpected ${node.type}`, node, 'tbsCertificate');
     lastTag = node.tagNumber;
     // RFC 5280 §4.1.2.9: extensions appear only in version 3 certificates.
-    if (node.tagNumber === 3 && version !== 3) malformed(`present in a version ${version} certificate`, node, 'extensions', 'RFC 5280 §4.1.2.9');
+    const v3Only = `present in a version ${version} certificate`;
+    if (node.tagNumber === 3 && version !== 3) malformed(v3Only, node, 'extensions', 'RFC 5280 §4.1.2.9');
     if (node.tagNumber === 3 && node.children.length !== 1) malformed('[3] must wrap one SEQUENCE', node, 'extensions');
     if (node.tagNumber === 3) extensions = decodeExtensions(node.children[0] as Asn1Node);
   }
@@ -90,7 +96,8 @@ function viewFromTree(root: Asn1Node, der: Uint8Array): CertificateView {
   } catch (error) {
     return malformed(`not an RFC 5280 certificate (@peculiar/x509: ${(error as Error).message})`, root, 'Certificate');
   }
-  if (algorithm?.kind !== 'oid' || !issuerNode || !subjectNode || !spkiNode) return malformed('no algorithm, issuer, subject or key', tbs, 'tbsCertificate');
+  const complete = algorithm?.kind === 'oid' && issuerNode && subjectNode && spkiNode;
+  if (!complete) return malformed('no algorithm, issuer, subject or key', tbs, 'tbsCertificate');
   // The SubjectPublicKeyInfo as written (@peculiar/x509's PublicKey would serialize it again).
   const spki = new Uint8Array(encodedBytes(spkiNode));
   let keyObject: KeyObject | undefined;
@@ -104,17 +111,22 @@ function viewFromTree(root: Asn1Node, der: Uint8Array): CertificateView {
     publicKey = { type: keyAlgorithm?.kind === 'oid' ? (keyAlgorithm.name ?? keyAlgorithm.oid) : 'unknown', bits: 0, jwk: {} };
   }
   const [issuer, subject] = [decodeName(issuerNode), decodeName(subjectNode)];
+  const { oid } = algorithm;
   const view: CertificateView = {
-    der, version, serialNumber: serialHex(certificate.serialNumber), signatureAlgorithm: oidName(algorithm.oid) ?? algorithm.oid, signatureAlgorithmOid: algorithm.oid,
+    der, version, serialNumber: serialHex(certificate.serialNumber), signatureAlgorithm: oidName(oid) ?? oid, signatureAlgorithmOid: oid,
     issuer, subject, issuerString: formatDistinguishedName(issuer), subjectString: formatDistinguishedName(subject),
-    notBefore: certificate.notBefore, notAfter: certificate.notAfter, subjectAltNames: [], x5tS256: x5tS256(der), selfSigned: false, publicKey,
-    subjectPublicKeyInfo: spki, extensions, tbsCertificate: new Uint8Array(encodedBytes(tbs)), signatureValue: new Uint8Array(certificate.signature),
+    notBefore: certificate.notBefore, notAfter: certificate.notAfter, subjectAltNames: [], x5tS256: x5tS256(der), selfSigned: false,
+    publicKey, subjectPublicKeyInfo: spki, extensions, tbsCertificate: new Uint8Array(encodedBytes(tbs)),
+    signatureValue: new Uint8Array(certificate.signature),
   };
   for (const { value, critical } of extensions) {
     if (value.kind === 'subjectAltName') view.subjectAltNames = value.names;
     if (value.kind === 'subjectKeyIdentifier') view.subjectKeyIdentifier = value.keyIdentifier;
     if (value.kind === 'authorityKeyIdentifier' && value.keyIdentifier !== undefined) view.authorityKeyIdentifier = value.keyIdentifier;
-    if (value.kind === 'basicConstraints') view.basicConstraints = { cA: value.cA, ...(value.pathLenConstraint === undefined ? {} : { pathLenConstraint: value.pathLenConstraint }), critical };
+    if (value.kind === 'basicConstraints') {
+      const { cA, pathLenConstraint } = value;
+      view.basicConstraints = pathLenConstraint === undefined ? { cA, critical } : { cA, pathLenConstraint, critical };
+    }
     if (value.kind === 'keyUsage') view.keyUsage = value.usages;
     if (value.kind === 'extendedKeyUsage') view.extendedKeyUsage = value.purposes;
   }
@@ -129,7 +141,8 @@ export function readCertificate(input: string | Uint8Array): CertificateView {
   let der: Uint8Array;
   try {
     // RFC 7468 §5.1: in a PEM file holding keys too, the certificate is the "CERTIFICATE" block.
-    der = decodeInput(input, typeof input === 'string' && input.includes('-----BEGIN CERTIFICATE-----') ? 'CERTIFICATE' : undefined).der;
+    const inBundle = typeof input === 'string' && input.includes('-----BEGIN CERTIFICATE-----');
+    der = decodeInput(input, inBundle ? 'CERTIFICATE' : undefined).der;
   } catch (error) {
     if (error instanceof CodedError) throw new CodedError('ERR_CERTIFICATE_MALFORMED', `not a certificate: ${error.message}`, error.spec);
     throw error;
@@ -141,7 +154,8 @@ export function readCertificate(input: string | Uint8Array): CertificateView {
 /** Every certificate in a PEM bundle (a chain file), in order. */
 export function readCertificates(pem: string): CertificateView[] {
   const blocks = decodePemAll(pem).filter((block) => block.label === 'CERTIFICATE');
-  if (blocks.length === 0) throw new CodedError('ERR_CERTIFICATE_MALFORMED', 'no "-----BEGIN CERTIFICATE-----" block found', 'RFC 7468 §5.1');
+  const none = 'no "-----BEGIN CERTIFICATE-----" block found';
+  if (blocks.length === 0) throw new CodedError('ERR_CERTIFICATE_MALFORMED', none, 'RFC 7468 §5.1');
   return blocks.map((block) => readCertificate(block.der));
 }
 

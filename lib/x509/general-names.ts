@@ -1,5 +1,5 @@
-/** GeneralName (RFC 5280 §4.2.1.6): the CHOICE behind subjectAltName, issuerAltName and the AKI's authorityCertIssuer, read and written with
- * the GeneralName of @peculiar/x509. The context tag number says which alternative it is. */
+/** GeneralName (RFC 5280 §4.2.1.6): the CHOICE behind subjectAltName, issuerAltName and the AKI's authorityCertIssuer, read and written
+ * with the GeneralName of @peculiar/x509. The context tag number says which alternative it is. */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { Asn1Error } from '../asn1/errors.js';
@@ -27,7 +27,8 @@ export type SanInput = { type: 'dNSName' | 'rfc822Name' | 'uniformResourceIdenti
 export function ipAddressToText(bytes: Uint8Array): string {
   const half = bytes.length / 2;
   if (bytes.length === 4 || bytes.length === 16) return formatIpAddress(bytes);
-  return half === 4 || half === 16 ? `${formatIpAddress(bytes.subarray(0, half))}/${formatIpAddress(bytes.subarray(half))}` : `#${toHex(bytes)}`;
+  if (half !== 4 && half !== 16) return `#${toHex(bytes)}`;
+  return `${formatIpAddress(bytes.subarray(0, half))}/${formatIpAddress(bytes.subarray(half))}`;
 }
 
 /** Octets of an IPv4 or IPv6 address in text form (RFC 5280 §4.2.1.6: 4 or 16 octets, network order). */
@@ -41,7 +42,8 @@ export function ipAddressFromText(text: string): Uint8Array {
 export function decodeGeneralName(node: Asn1Node): GeneralName {
   const type = node.tagClass === 'context' ? generalNameTypes[node.tagNumber] : undefined;
   // RFC 5280 §4.2.1.6: GeneralName alternatives are the context tags [0] to [8].
-  if (type === undefined) throw new Asn1Error('ERR_GENERAL_NAME', `${node.type} is not a GeneralName tag ([0] to [8])`, node.offset, 'RFC 5280 §4.2.1.6');
+  const notOne = `${node.type} is not a GeneralName tag ([0] to [8])`;
+  if (type === undefined) throw new Asn1Error('ERR_GENERAL_NAME', notOne, node.offset, 'RFC 5280 §4.2.1.6');
   const tag = node.tagNumber;
   const bytes = new Uint8Array(node.contents);
   let name: x509.GeneralName | undefined;
@@ -63,8 +65,8 @@ export function decodeGeneralName(node: Asn1Node): GeneralName {
   // OtherName ::= SEQUENCE { type-id OID, value [0] EXPLICIT ANY }: the type-id and the string inside, when there is one.
   const [typeId, value] = node.children;
   const inner = value?.children[0]?.value;
-  if (type === 'otherName' && typeId?.value?.kind === 'oid') return { type, tag, value: `${typeId.value.oid};${inner?.kind === 'string' ? inner.text : toHex(value?.contents ?? bytes)}`, bytes };
-  return { type, tag, value: `#${toHex(bytes)}`, bytes };
+  if (type !== 'otherName' || typeId?.value?.kind !== 'oid') return { type, tag, value: `#${toHex(bytes)}`, bytes };
+  return { type, tag, value: `${typeId.value.oid};${inner?.kind === 'string' ? inner.text : toHex(value?.contents ?? bytes)}`, bytes };
 }
 
 /** The most GeneralNames one extension may hold here: RFC 5280 sets no bound, a server must. */
@@ -72,9 +74,8 @@ export const MAX_GENERAL_NAMES = 1024;
 
 /** Reads GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName. */
 export function decodeGeneralNames(node: Asn1Node): GeneralName[] {
-  if (node.children.length > MAX_GENERAL_NAMES) {
-    throw new CodedError('ERR_TOO_MANY_NAMES', `the extension lists ${node.children.length} names, more than the ${MAX_GENERAL_NAMES} this lab reads`, 'RFC 5280 §4.2.1.6');
-  }
+  const tooMany = `the extension lists ${node.children.length} names, more than the ${MAX_GENERAL_NAMES} this lab reads`;
+  if (node.children.length > MAX_GENERAL_NAMES) throw new CodedError('ERR_TOO_MANY_NAMES', tooMany, 'RFC 5280 §4.2.1.6');
   return node.children.map(decodeGeneralName);
 }
 
@@ -82,7 +83,8 @@ const SAN_TYPES = { dNSName: 'dns', rfc822Name: 'email', uniformResourceIdentifi
 
 /** The @peculiar/x509 JSON of SAN entries; IPv6 as the eight groups it reads, after the lab's parser accepted any RFC 4291 §2.2 form. */
 export function generalNamesJson(names: readonly SanInput[]): x509.JsonGeneralName[] {
-  const ip = (text: string): string => { const bytes = ipAddressFromText(text); return bytes.length === 4 ? text : toHex(bytes).replace(/(.{4})(?!$)/g, '$1:'); };
+  const ip = (text: string, bytes = ipAddressFromText(text)): string =>
+    (bytes.length === 4 ? text : toHex(bytes).replace(/(.{4})(?!$)/g, '$1:'));
   return names.map(({ type, value }) => ({ type: SAN_TYPES[type], value: type === 'iPAddress' ? ip(value) : value }));
 }
 
@@ -93,7 +95,9 @@ export function encodeGeneralNames(names: readonly SanInput[]): Uint8Array {
 
 /** Parses the `--san` / openssl `subjectAltName` text "DNS:a,IP:1.2.3.4,URI:u,email:e". */
 export function parseSanList(text: string): SanInput[] {
-  const prefixes: Readonly<Record<string, SanInput['type']>> = { dns: 'dNSName', ip: 'iPAddress', uri: 'uniformResourceIdentifier', email: 'rfc822Name' };
+  const prefixes: Readonly<Record<string, SanInput['type']>> = {
+    dns: 'dNSName', ip: 'iPAddress', uri: 'uniformResourceIdentifier', email: 'rfc822Name',
+  };
   return text.split(',').map((item) => item.trim()).filter((item) => item !== '').map((item) => {
     const colon = item.indexOf(':');
     const type = colon > 0 ? prefixes[item.slice(0, colon).toLowerCase()] : undefined;

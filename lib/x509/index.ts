@@ -6,7 +6,9 @@ export {
   escapeAttributeValue, attributeShortName, attributeTypeOid, decodeName, encodeName,
 } from './names.js';
 export type { AttributeTypeAndValue, RelativeDistinguishedName, DistinguishedName } from './names.js';
-export { decodeGeneralName, decodeGeneralNames, encodeGeneralNames, ipAddressToText, ipAddressFromText, parseSanList } from './general-names.js';
+export {
+  decodeGeneralName, decodeGeneralNames, encodeGeneralNames, ipAddressToText, ipAddressFromText, parseSanList,
+} from './general-names.js';
 export type { GeneralName, GeneralNameType, SanInput } from './general-names.js';
 export { decodeExtensions, keyUsageNames } from './extensions.js';
 export type { CertificateExtension, ExtensionValue, KeyUsage, NamedOid } from './extensions.js';

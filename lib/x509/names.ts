@@ -1,10 +1,10 @@
 /** Distinguished names (RFC 5280 §4.1.2.4): the RFC 4514 string form, the `openssl -subj /CN=…` form, comparison as RFC 4517 §4.2.15
- * distinguishedNameMatch does it, and the DER written through @peculiar/x509's Name. The lab keeps the thin RFC 4514 layer: reverse RDN order,
- * escaping, strict parsing. */
+ * distinguishedNameMatch does it, and the DER written through @peculiar/x509's Name. The lab keeps the thin RFC 4514 layer: reverse RDN
+ * order, escaping, strict parsing. */
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { Asn1Error } from '../asn1/errors.js';
-import { decodeAsn1, encodedBytes } from '../asn1/decode.js';
+import { decodeAsn1, encodedBytes, isUniversal } from '../asn1/decode.js';
 import { derString } from '../asn1/encode.js';
 import type { Asn1Node } from '../asn1/types.js';
 import { UniversalTag } from '../asn1/universal-types.js';
@@ -21,29 +21,29 @@ export type RelativeDistinguishedName = AttributeTypeAndValue[];
 /** ASN.1 order: the most significant RDN (e.g. C) first, the reverse of the RFC 4514 string. */
 export type DistinguishedName = RelativeDistinguishedName[];
 const J = '1.3.6.1.4.1.311.60.2.1';
+const EMAIL = '1.2.840.113549.1.9.1';
+const DC = '0.9.2342.19200300.100.1.25';
 /** Short names: RFC 4514 §3 table first, then the names OpenSSL prints for other common types. */
 const shortNames: readonly (readonly [string, string])[] = Object.entries({
-  CN: '2.5.4.3', L: '2.5.4.7', ST: '2.5.4.8', O: '2.5.4.10', OU: '2.5.4.11', C: '2.5.4.6', STREET: '2.5.4.9', DC: '0.9.2342.19200300.100.1.25',
-  UID: '0.9.2342.19200300.100.1.1', emailAddress: '1.2.840.113549.1.9.1', serialNumber: '2.5.4.5', SN: '2.5.4.4', GN: '2.5.4.42', title: '2.5.4.12',
+  CN: '2.5.4.3', L: '2.5.4.7', ST: '2.5.4.8', O: '2.5.4.10', OU: '2.5.4.11', C: '2.5.4.6', STREET: '2.5.4.9', DC,
+  UID: '0.9.2342.19200300.100.1.1', emailAddress: EMAIL, serialNumber: '2.5.4.5', SN: '2.5.4.4', GN: '2.5.4.42', title: '2.5.4.12',
   initials: '2.5.4.43', generationQualifier: '2.5.4.44', dnQualifier: '2.5.4.46', pseudonym: '2.5.4.65', postalCode: '2.5.4.17',
   businessCategory: '2.5.4.15', organizationIdentifier: '2.5.4.97',
 });
 /** Other spellings accepted on input: OpenSSL's short and long names (its objects.txt), read case-insensitively. */
 const aliases: Readonly<Record<string, string>> = {
-  e: '1.2.840.113549.1.9.1', email: '1.2.840.113549.1.9.1', s: '2.5.4.8', givenname: '2.5.4.42', surname: '2.5.4.4', commonname: '2.5.4.3',
+  e: EMAIL, email: EMAIL, s: '2.5.4.8', givenname: '2.5.4.42', surname: '2.5.4.4', commonname: '2.5.4.3',
   userid: '0.9.2342.19200300.100.1.1', countryname: '2.5.4.6', localityname: '2.5.4.7', stateorprovincename: '2.5.4.8',
-  organizationname: '2.5.4.10', organizationalunitname: '2.5.4.11', streetaddress: '2.5.4.9', domaincomponent: '0.9.2342.19200300.100.1.25',
+  organizationname: '2.5.4.10', organizationalunitname: '2.5.4.11', streetaddress: '2.5.4.9', domaincomponent: DC,
   description: '2.5.4.13', name: '2.5.4.41', role: '2.5.4.72', telephonenumber: '2.5.4.20', unstructuredname: '1.2.840.113549.1.9.2',
   jurisdictionl: `${J}.1`, jurisdictionlocalityname: `${J}.1`, jurisdictionst: `${J}.2`, jurisdictionstateorprovincename: `${J}.2`,
   jurisdictionc: `${J}.3`, jurisdictioncountryname: `${J}.3`,
 };
-const oidByName = new Map<string, string>([...shortNames.map(([n, o]) => [n.toLowerCase(), o] as [string, string]), ...Object.entries(aliases)]);
+const oidByName = new Map<string, string>([...shortNames.map(([n, o]) => [n.toLowerCase(), o] as const), ...Object.entries(aliases)]);
 const nameByOid = new Map<string, string>(shortNames.map(([n, o]) => [o, n]));
 
 /** The short name of an attribute type OID, if it has one. */
-export function attributeShortName(oid: string): string | undefined {
-  return nameByOid.get(oid);
-}
+export const attributeShortName = (oid: string): string | undefined => nameByOid.get(oid);
 
 /** The OID of an attribute type given by short name (case-insensitive) or dotted form. */
 export function attributeTypeOid(nameOrOid: string): string | undefined {
@@ -57,10 +57,12 @@ function ava(type: string, value: string, hex?: string): AttributeTypeAndValue {
   return hex === undefined ? { type, value } : { type, value, hex };
 }
 
+/** The OID of an attribute type as written in `text`. */
 function typeOid(name: string, text: string): string {
   const type = attributeTypeOid(name);
   // A descr must be one the lab knows; otherwise the dotted OID has to be used (RFC 4514 §3).
-  if (type === undefined) throw new CodedError('ERR_DN_UNKNOWN_ATTRIBUTE', `unknown attribute type '${name}' in '${text}': use its dotted OID`, 'RFC 4514 §3');
+  const unknown = `unknown attribute type '${name}' in '${text}': use its dotted OID`;
+  if (type === undefined) throw new CodedError('ERR_DN_UNKNOWN_ATTRIBUTE', unknown, 'RFC 4514 §3');
   return type;
 }
 
@@ -74,16 +76,20 @@ function hexValue(hex: string, text: string, position: number): string {
   try {
     node = decodeAsn1(fromHex(hex), { encapsulation: false });
   } catch (error) {
-    throw dnSyntax(`'#${hex}' is not the hex of one BER value (${error instanceof CodedError ? error.message : String(error)})`, text, position);
+    const why = error instanceof CodedError ? error.message : String(error);
+    throw dnSyntax(`'#${hex}' is not the hex of one BER value (${why})`, text, position);
   }
   return node.tagClass === 'universal' && node.value?.kind === 'string' ? node.value.text : `#${hex}`;
 }
 
 /** A string value with its RFC 4514 §3 escapes undone: '\' hexpair is one octet of the UTF-8 encoding, '\' special is that character. */
 function unescapeValue(raw: string, text: string, position: number): string {
-  const parts = raw.split(/(\\[0-9A-Fa-f]{2}|\\.)/).map((part) => (!part.startsWith('\\') ? Buffer.from(part) : part.length === 3 ? Buffer.from(part.slice(1), 'hex') : Buffer.from(part.slice(1))));
+  const octets = raw.split(/(\\[0-9A-Fa-f]{2}|\\.)/).map((part) => {
+    if (!part.startsWith('\\')) return Buffer.from(part);
+    return part.length === 3 ? Buffer.from(part.slice(1), 'hex') : Buffer.from(part.slice(1));
+  });
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(parts));
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(octets));
   } catch {
     throw dnSyntax('escaped octets are not UTF-8', text, position);
   }
@@ -124,8 +130,8 @@ export function parseDistinguishedName(text: string): DistinguishedName {
   return rdns.reverse();
 }
 
-/** Parses the `openssl req -subj` form: "/C=JP/O=Example/CN=client", '+' joining the AVAs of a multi-valued RDN, '\' escaping the next character.
- * Written order is ASN.1 order. */
+/** Parses the `openssl req -subj` form: "/C=JP/O=Example/CN=client", '+' joining the AVAs of a multi-valued RDN, '\' escaping the next
+ * character. Written order is ASN.1 order. */
 export function parseOpensslSubject(text: string): DistinguishedName {
   // The OpenSSL form starts with '/'.
   if (!text.startsWith('/')) throw new CodedError('ERR_DN_SYNTAX', `'${text}' does not start with '/' (expected the /CN=… form)`);
@@ -153,19 +159,22 @@ export function parseSubjectText(text: string): DistinguishedName {
 export function escapeAttributeValue(value: string): string {
   const chars = Array.from(value);
   return chars.map((ch, index) => {
-    if ('"+,;<>\\'.includes(ch) || (index === 0 && (ch === '#' || ch === ' ')) || (index === chars.length - 1 && ch === ' ')) return `\\${ch}`;
+    const atEdge = (index === 0 && (ch === '#' || ch === ' ')) || (index === chars.length - 1 && ch === ' ');
+    if ('"+,;<>\\'.includes(ch) || atEdge) return `\\${ch}`;
     return ch < ' ' || ch === '\x7f' ? `\\${ch.charCodeAt(0).toString(16).padStart(2, '0')}` : ch;
   }).join('');
 }
 
 const isHexForm = (value: string): boolean => /^#(?:[0-9a-fA-F]{2})+$/.test(value);
 
-/** RFC 4514 §2: RDNs in reverse order separated by ',', multi-valued RDNs joined by '+'; types without a short name as dotted OID and #hex. */
+/** RFC 4514 §2: RDNs in reverse order separated by ',', multi-valued RDNs joined by '+'; types without a short name as dotted OID and
+ * #hex. */
 export function formatDistinguishedName(dn: DistinguishedName): string {
+  const hexOf = (a: AttributeTypeAndValue): string =>
+    a.hex !== undefined ? `#${a.hex}` : isHexForm(a.value) ? a.value.toLowerCase() : `#${toHex(derString(valueTag(a.type), a.value))}`;
   return [...dn].reverse().map((rdn) => rdn.map((a) => {
     const name = a.shortName ?? attributeShortName(a.type);
-    if (name !== undefined) return `${name}=${escapeAttributeValue(a.value)}`;
-    return `${a.type}=${a.hex !== undefined ? `#${a.hex}` : isHexForm(a.value) ? a.value.toLowerCase() : `#${toHex(derString(valueTag(a.type), a.value))}`}`;
+    return name === undefined ? `${a.type}=${hexOf(a)}` : `${name}=${escapeAttributeValue(a.value)}`;
   }).join('+')).join(',');
 }
 
@@ -195,11 +204,13 @@ export function distinguishedNamesEqual(a: DistinguishedName, b: DistinguishedNa
 
 /** Reads a Name (RFC 5280 §4.1.2.4: SEQUENCE OF SET OF AttributeTypeAndValue) from its tree. */
 export function decodeName(node: Asn1Node): DistinguishedName {
-  const fail = (message: string, at: Asn1Node): never => { throw new Asn1Error('ERR_NAME_MALFORMED', message, at.offset, 'RFC 5280 §4.1.2.4'); };
-  if (node.tagClass !== 'universal' || node.tagNumber !== UniversalTag.SEQUENCE) fail('Name is not a SEQUENCE', node);
+  const fail = (message: string, at: Asn1Node): never => {
+    throw new Asn1Error('ERR_NAME_MALFORMED', message, at.offset, 'RFC 5280 §4.1.2.4');
+  };
+  if (!isUniversal(node, UniversalTag.SEQUENCE)) fail('Name is not a SEQUENCE', node);
   return node.children.map((set) => {
     // RFC 5280 §4.1.2.4: RelativeDistinguishedName ::= SET SIZE (1..MAX) OF AttributeTypeAndValue.
-    if (set.tagClass !== 'universal' || set.tagNumber !== UniversalTag.SET || set.children.length === 0) fail('RelativeDistinguishedName is not a non-empty SET', set);
+    if (!isUniversal(set, UniversalTag.SET) || set.children.length === 0) fail('RelativeDistinguishedName is not a non-empty SET', set);
     return set.children.map((pair) => {
       const [typeNode, valueNode] = pair.children;
       if (pair.tagNumber !== UniversalTag.SEQUENCE || pair.children.length !== 2 || !valueNode || typeNode?.value?.kind !== 'oid') {
@@ -207,7 +218,8 @@ export function decodeName(node: Asn1Node): DistinguishedName {
       }
       const hex = toHex(encodedBytes(valueNode));
       // RFC 4514 §3: any attribute type, named or dotted, carries its string value as text.
-      return ava(typeNode.value.oid, valueNode.tagClass === 'universal' && valueNode.value?.kind === 'string' ? valueNode.value.text : `#${hex}`, hex);
+      const text = valueNode.tagClass === 'universal' && valueNode.value?.kind === 'string' ? valueNode.value.text : `#${hex}`;
+      return ava(typeNode.value.oid, text, hex);
     });
   });
 }
@@ -215,9 +227,11 @@ export function decodeName(node: Asn1Node): DistinguishedName {
 /** The ASN.1 string type OpenSSL uses by default for an attribute (C is PrintableString, e-mail and DC are IA5String). */
 function valueTag(type: string): number {
   if (['2.5.4.6', '2.5.4.5', '2.5.4.46', `${J}.3`].includes(type)) return UniversalTag.PrintableString;
-  return type === '1.2.840.113549.1.9.1' || type === '0.9.2342.19200300.100.1.25' ? UniversalTag.IA5String : UniversalTag.UTF8String;
+  return type === EMAIL || type === DC ? UniversalTag.IA5String : UniversalTag.UTF8String;
 }
-const STRING_CHOICE: Readonly<Record<number, keyof x509.JsonAttributeObject>> = { 19: 'printableString', 22: 'ia5String', 12: 'utf8String' };
+const STRING_CHOICE: Readonly<Record<number, keyof x509.JsonAttributeObject>> = {
+  19: 'printableString', 22: 'ia5String', 12: 'utf8String',
+};
 
 /** DER of a Name, written by @peculiar/x509's Name; '#hex' values of unnamed types are written as the BER they stand for. */
 export function encodeName(dn: DistinguishedName): Uint8Array {

@@ -1,4 +1,5 @@
-/** The subject public key of a certificate (RFC 5280 §4.1.2.7) as Node sees it, and the signature check with an issuer's key (§4.1.1.3). */
+/** The subject public key of a certificate (RFC 5280 §4.1.2.7) as Node sees it, and the signature check with an issuer's key
+ * (§4.1.1.3). */
 import { createPublicKey, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { CodedError } from '../errors.js';
 
@@ -11,7 +12,9 @@ export interface PublicKeyInfo {
 
 const curveNames: Readonly<Record<string, string>> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
 const curveBits: Readonly<Record<string, number>> = { 'P-256': 256, 'P-384': 384, 'P-521': 521, secp256k1: 256 };
-const fixedSizes: Readonly<Record<string, [string, number]>> = { ed25519: ['Ed25519', 256], ed448: ['Ed448', 456], x25519: ['X25519', 253], x448: ['X448', 448] };
+const fixedSizes: Readonly<Record<string, [string, number]>> = {
+  ed25519: ['Ed25519', 256], ed448: ['Ed448', 456], x25519: ['X25519', 253], x448: ['X448', 448],
+};
 
 /** Describes a KeyObject: type, curve, size and public JWK. */
 export function describePublicKey(key: KeyObject): PublicKeyInfo {
@@ -46,7 +49,8 @@ export function publicKeyFromSpki(spki: Uint8Array): KeyObject {
   try {
     key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
   } catch (error) {
-    throw new CodedError('ERR_PUBLIC_KEY_UNSUPPORTED', `the subject public key cannot be used: ${(error as Error).message}`, 'RFC 5280 §4.1.2.7');
+    const unusable = `the subject public key cannot be used: ${(error as Error).message}`;
+    throw new CodedError('ERR_PUBLIC_KEY_UNSUPPORTED', unusable, 'RFC 5280 §4.1.2.7');
   }
   if (spkiKeys.size >= SPKI_CACHE_LIMIT) spkiKeys.delete(spkiKeys.keys().next().value as string);
   spkiKeys.set(cacheKey, key);
@@ -55,9 +59,10 @@ export function publicKeyFromSpki(spki: Uint8Array): KeyObject {
 
 /** Digest and key type for each signature algorithm OID (RFC 3279 §2.2, RFC 4055 §5, RFC 5758 §3.2, RFC 8410 §3). */
 const signatureAlgorithms: Readonly<Record<string, [string | null, string]>> = {
-  '1.2.840.10045.4.1': ['sha1', 'ec'], '1.2.840.10045.4.3.2': ['sha256', 'ec'], '1.2.840.10045.4.3.3': ['sha384', 'ec'], '1.2.840.10045.4.3.4': ['sha512', 'ec'],
-  '1.2.840.113549.1.1.5': ['sha1', 'rsa'], '1.2.840.113549.1.1.11': ['sha256', 'rsa'], '1.2.840.113549.1.1.12': ['sha384', 'rsa'], '1.2.840.113549.1.1.13': ['sha512', 'rsa'],
-  '1.3.101.112': [null, 'ed25519'], '1.3.101.113': [null, 'ed448'],
+  '1.2.840.10045.4.1': ['sha1', 'ec'], '1.2.840.10045.4.3.2': ['sha256', 'ec'], '1.2.840.10045.4.3.3': ['sha384', 'ec'],
+  '1.2.840.10045.4.3.4': ['sha512', 'ec'], '1.2.840.113549.1.1.5': ['sha1', 'rsa'], '1.2.840.113549.1.1.11': ['sha256', 'rsa'],
+  '1.2.840.113549.1.1.12': ['sha384', 'rsa'], '1.2.840.113549.1.1.13': ['sha512', 'rsa'], '1.3.101.112': [null, 'ed25519'],
+  '1.3.101.113': [null, 'ed448'],
 };
 
 export interface SignedData {
@@ -67,15 +72,16 @@ export interface SignedData {
   signatureValue: Uint8Array;
 }
 
-/** True when `signatureValue` is a signature over the TBSCertificate bytes by `issuerKey`, checked synchronously with node:crypto (ECDSA
- * signatures are DER Ecdsa-Sig-Value, RFC 3279 §2.2.3, Node's default). Algorithms with parameters (RSASSA-PSS) are checked by OpenSSL through
- * X509Certificate. */
+/** True when `signatureValue` is a signature over the TBSCertificate bytes by `issuerKey`, checked synchronously with node:crypto
+ * (ECDSA signatures are DER Ecdsa-Sig-Value, RFC 3279 §2.2.3, Node's default). Algorithms with parameters (RSASSA-PSS) are checked by
+ * OpenSSL through X509Certificate. */
 export function verifyCertificateSignature(certificate: SignedData, issuerKey: KeyObject): boolean {
   try {
-    const algorithm = Object.hasOwn(signatureAlgorithms, certificate.signatureAlgorithmOid) ? signatureAlgorithms[certificate.signatureAlgorithmOid] : undefined;
-    if (!algorithm) return new X509Certificate(Buffer.from(certificate.der)).verify(issuerKey);
+    const { der, tbsCertificate, signatureAlgorithmOid: oid, signatureValue } = certificate;
+    const [digest, keyType] = (Object.hasOwn(signatureAlgorithms, oid) ? signatureAlgorithms[oid] : undefined) ?? [];
+    if (keyType === undefined) return new X509Certificate(Buffer.from(der)).verify(issuerKey);
     // The issuer key must be of the family the algorithm names (an EC key cannot check an RSA signature).
-    return issuerKey.asymmetricKeyType === algorithm[1] && verify(algorithm[0], certificate.tbsCertificate, issuerKey, certificate.signatureValue);
+    return issuerKey.asymmetricKeyType === keyType && verify(digest ?? null, tbsCertificate, issuerKey, signatureValue);
   } catch {
     // A key of the wrong type for the algorithm, or a signature OpenSSL cannot parse: not verified.
     return false;
