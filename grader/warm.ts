@@ -128,9 +128,22 @@ class WarmVitest {
     }
   }
 
-  exitedPromise(): Promise<void> {
-    if (this.exited) return Promise.resolve();
-    return new Promise((done) => this.child.once('exit', () => done()));
+  /** Settles once the process and every worker of its group are gone (or after `limitMs`). */
+  async gone(limitMs = 5_000): Promise<void> {
+    if (!this.exited) await new Promise<void>((done) => this.child.once('exit', () => done()));
+    const pgid = this.child.pid;
+    if (pgid === undefined) return;
+    // Killed workers are reaped by the system a moment after their group leader.
+    for (const until = Date.now() + limitMs; groupExists(pgid) && Date.now() < until;) await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -188,7 +201,7 @@ export class WarmGrader {
     this.vitest = undefined;
     if (current !== undefined) {
       current.kill();
-      await current.exitedPromise();
+      await current.gone();
     }
     await this.compiler.dispose();
     for (const dir of this.sandboxes.splice(0)) rmSync(dir, { recursive: true, force: true });
