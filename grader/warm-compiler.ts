@@ -184,10 +184,10 @@ export class TreeCompiler {
   }
 }
 
-/** The worker's script: next to this module once built; from sources, the built copy of the checkout. */
-function workerScript(root: string): string {
+/** The worker's script: next to this module once built; run from its sources, the built copy beside them. */
+function workerScript(): string {
   const here = fileURLToPath(new URL('./compiler-worker.js', import.meta.url));
-  return existsSync(here) ? here : join(root, 'grader', 'dist', 'compiler-worker.js');
+  return existsSync(here) ? here : fileURLToPath(new URL('./dist/compiler-worker.js', import.meta.url));
 }
 
 interface WorkerAnswer { id: number; result?: TypeCheckResult; error?: string }
@@ -202,7 +202,7 @@ export class WarmCompiler {
 
   private ensureWorker(): Worker {
     if (this.worker !== undefined) return this.worker;
-    const worker = new Worker(workerScript(this.root), { workerData: { root: this.root, mirror: this.mirror } });
+    const worker = new Worker(workerScript(), { workerData: { root: this.root, mirror: this.mirror } });
     // The caller's exit must not wait for the compiler.
     worker.unref();
     worker.on('message', (answer: WorkerAnswer) => this.waiting.get(answer.id)?.(answer));
@@ -224,7 +224,11 @@ export class WarmCompiler {
         this.waiting.delete(id);
         done(answer);
       });
-      this.ensureWorker().postMessage({ id, ...message });
+      try {
+        this.ensureWorker().postMessage({ id, ...message });
+      } catch (error) {
+        this.waiting.get(id)?.({ id, error: `the compiler's worker did not start: ${(error as Error).message}` });
+      }
     });
   }
 

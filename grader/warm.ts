@@ -181,8 +181,13 @@ export class WarmGrader {
   /** Starts the vitest process and the compiler ahead of the first check. */
   warmUp(settings: Partial<Settings> = {}): Promise<void> {
     if (this.closed) return Promise.resolve();
-    const primed = this.compilerPrimed ?? (this.compilerPrimed = this.compiler.prime());
-    return Promise.all([this.process(this.settingsOf(settings)).ready.catch(() => {}), primed]).then(() => {});
+    try {
+      const primed = this.compilerPrimed ?? (this.compilerPrimed = this.compiler.prime());
+      return Promise.all([this.process(this.settingsOf(settings)).ready.catch(() => {}), primed]).then(() => {});
+    } catch {
+      // Warming up is a head start only; the check itself reports what is wrong.
+      return Promise.resolve();
+    }
   }
 
   /** Grades as `grade` does, with the warm compiler and the warm vitest process; one check at a time. */
