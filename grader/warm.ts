@@ -49,7 +49,7 @@ process.on('message', async (m) => {
 process.send({ type: 'ready' });
 `;
 
-interface Settings extends TreeOptions {}
+type Settings = TreeOptions;
 
 /** One warm vitest process and the sandbox it runs in. */
 class WarmVitest {
@@ -220,16 +220,22 @@ export class WarmGrader {
     return Math.max(newestSource(join(this.root, 'lib')), newestSource(join(this.root, 'lab-server')));
   }
 
-  /** The warm process for `settings`: the current one, or a new one when it died, ran its share, was set up otherwise or the lib changed. */
+  /**
+   * The warm process for `settings`: the current one, or a new one when it died (stopped at a time
+   * limit), ran its share of checks or the lib changed. A new process keeps the sandbox (a tree being
+   * graded stays where it is) unless the settings, written in its config, differ.
+   */
   private process(settings: Settings): WarmVitest {
     const current = this.vitest;
     const sourcesAt = this.sourcesAt();
-    if (current !== undefined && current.alive && current.runs < this.recycleAfter && current.sourcesAt >= sourcesAt
-      && current.settings.testTimeoutMs === settings.testTimeoutMs && current.settings.maxWorkers === settings.maxWorkers) return current;
-    if (current !== undefined) {
-      current.kill();
-      this.forget(current.sandbox.dir);
+    const sameSettings = current !== undefined && current.settings.testTimeoutMs === settings.testTimeoutMs && current.settings.maxWorkers === settings.maxWorkers;
+    if (current !== undefined && sameSettings && current.alive && current.runs < this.recycleAfter && current.sourcesAt >= sourcesAt) return current;
+    if (current !== undefined) current.kill();
+    if (current !== undefined && sameSettings) {
+      this.vitest = new WarmVitest(this.root, current.sandbox, settings, sourcesAt);
+      return this.vitest;
     }
+    if (current !== undefined) this.forget(current.sandbox.dir);
     const dir = join(this.root, '.lab', 'grading', `warm-${newRunId()}`);
     mkdirSync(dir, { recursive: true });
     this.sandboxes.push(dir);
@@ -276,7 +282,7 @@ export class WarmGrader {
       return await gradeWith({ ...options, keepTree: false }, {
         sandbox: vitest.sandbox,
         launcher,
-          typeCheck: (tree: GradingTree) => this.compiler.check(tree),
+        typeCheck: (tree: GradingTree) => this.compiler.check(tree),
         removeTree: (tree: GradingTree) => {
           // A kept tree leaves the sandbox: later checks' code may read only their own tree's neighbours.
           if (options.keepTree) renameSync(tree.dir, join(this.root, '.lab', 'grading', tree.runId));

@@ -106,6 +106,13 @@ describe('the warm grader', () => {
     const next = (await grade({ root, select: '02-basic-header', dir: workingCopy('after-loop', solution), warm })).exercises[0];
     expect(next?.status, next?.reason).toBe('passed');
     expect(warm.pid).not.toBe(before);
+
+    // In a chapter, the other exercises still get their verdict (the files not started are run again in the new process), as in a one-shot run.
+    const statuses = (r: GradeResult) => r.exercises.map((e) => [e.id, e.status]);
+    const cold = await grade({ root, select: CHAPTER, dir: endless, perExerciseMs: 4_000, maxWorkers: 1 });
+    const warmed = await grade({ root, select: CHAPTER, dir: endless, perExerciseMs: 4_000, maxWorkers: 1, warm });
+    expect(statuses(cold)).toEqual([['02-basic-header', 'timeout'], ['02-parse-basic', 'failed'], ['02-secret-compare', 'failed']]);
+    expect(statuses(warmed)).toEqual(statuses(cold));
   }, 120_000);
 
   it('keeps two checks at once apart: each gets the verdict of its own files', async () => {
