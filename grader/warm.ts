@@ -226,6 +226,8 @@ export class WarmGrader {
    * graded stays where it is) unless the settings, written in its config, differ.
    */
   private process(settings: Settings): WarmVitest {
+    // A check still running when the grader closes must not start a process nobody would end.
+    if (this.closed) throw new TypeError('this WarmGrader is closed');
     const current = this.vitest;
     const sourcesAt = this.sourcesAt();
     const sameSettings = current !== undefined && current.settings.testTimeoutMs === settings.testTimeoutMs && current.settings.maxWorkers === settings.maxWorkers;
