@@ -64,12 +64,14 @@ async function groupEnds(pgid: number): Promise<boolean> {
 }
 
 describe('the warm grader', () => {
-  it('accepts the same files as the one-shot grader with the same verdict: starting files, reference solutions, and a file that does not compile', async () => {
+  it('accepts the same files as the one-shot grader with the same verdict: starting files, reference solutions, a type error and a syntax error', async () => {
     const broken = workingCopy('broken', starting.replace("throw new Error('TODO", "const n: number = clientId;\n  throw new Error('TODO"));
+    const unparsable = workingCopy('unparsable', starting.replace("throw new Error('TODO", "const n: number = clientId;\n  if (n > {) return '';\n  throw new Error('TODO"));
     const cases = [
       { select: CHAPTER },
       { select: CHAPTER, solutions: true },
       { select: '02-basic-header', dir: broken },
+      { select: '02-basic-header', dir: unparsable },
     ];
     for (const options of cases) {
       const cold = await grade({ root, ...options });
@@ -79,6 +81,10 @@ describe('the warm grader', () => {
     const compileError = (await grade({ root, select: '02-basic-header', dir: broken, warm })).exercises[0];
     expect(compileError?.status).toBe('compile-error');
     expect(compileError?.reason).toMatch(/^does not compile: exercises\/02-client-secrets\/basic-header\.ts:\d+ — Type 'string' is not assignable to type 'number' \(TS2322\)/);
+    // A syntax error hides the type errors, as tsc reports it.
+    const syntaxError = (await grade({ root, select: '02-basic-header', dir: unparsable, warm })).exercises[0];
+    expect(syntaxError?.status).toBe('compile-error');
+    expect(syntaxError?.reason).toMatch(/\(TS1\d{3}\)/);
   }, 240_000);
 
   it('sees a learner\'s edit made between two checks', async () => {
