@@ -6,9 +6,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { loadCourse, selectExercises, type Course, type Exercise } from './manifest.js';
-import { runSpecs, type FileOutcome } from './runner.js';
-import { buildGradingTree, removeGradingTree, type CandidateSource } from './tree.js';
-import { typeCheckTree, type CompileError } from './typecheck.js';
+import { runSpecs, type FileOutcome, type SpecLauncher } from './runner.js';
+import { buildGradingTree, removeGradingTree, type CandidateSource, type GradingTree, type Sandbox } from './tree.js';
+import { typeCheckTree, type CompileError, type TypeCheckResult } from './typecheck.js';
+import type { WarmGrader } from './warm.js';
 import { findCourseRoot } from './paths.js';
 
 export type ExerciseStatus = 'passed' | 'failed' | 'compile-error' | 'load-error' | 'timeout' | 'crashed' | 'missing';
@@ -77,6 +78,20 @@ export interface GradeOptions {
   maxWorkers?: number;
   /** Keep the grading tree for inspection. */
   keepTree?: boolean;
+  /**
+   * Grade with a warm grader (see `createWarmGrader`): the compiler and a vitest process stay up
+   * between calls, for a long-lived caller such as the notebook app. Same results as without.
+   */
+  warm?: WarmGrader;
+}
+
+/** How one grading run builds, runs and checks its tree; the defaults are the one-shot processes. */
+export interface GradingEngine {
+  /** The sandbox the tree is built in (a warm vitest process's); default the tree's own. */
+  sandbox?: Sandbox;
+  launcher?: SpecLauncher;
+  typeCheck?: (tree: GradingTree, timeoutMs: number) => Promise<TypeCheckResult>;
+  removeTree?: (tree: GradingTree) => void;
 }
 
 /** Rounded for display and reports; sums use the exact values. */
@@ -148,7 +163,13 @@ export function summarise(course: Course, exercises: ExerciseScore[]): ChapterSc
 }
 
 /** Grades a working copy (or the solutions) against this checkout's specs. */
-export async function grade(options: GradeOptions = {}): Promise<GradeResult> {
+export function grade(options: GradeOptions = {}): Promise<GradeResult> {
+  if (options.warm !== undefined) return options.warm.grade(options);
+  return gradeWith(options, {});
+}
+
+/** `grade` with the parts of `engine` in place of the one-shot ones. */
+export async function gradeWith(options: GradeOptions, engine: GradingEngine): Promise<GradeResult> {
   const started = Date.now();
   const root = options.root ?? findCourseRoot();
   const course = loadCourse(root);
@@ -157,13 +178,13 @@ export async function grade(options: GradeOptions = {}): Promise<GradeResult> {
   const tree = buildGradingTree(root, selected, source, {
     testTimeoutMs: options.testTimeoutMs ?? 10_000,
     maxWorkers: options.maxWorkers ?? Math.max(2, Math.min(4, availableParallelism())),
-  });
+  }, engine.sandbox);
   try {
     const totalMs = options.totalMs ?? 300_000;
     // The compiler and the specs run side by side, each in its own process.
     const [outcomes, typeCheck] = await Promise.all([
-      runSpecs(tree, tree.staged.map((s) => s.spec), { root, perExerciseMs: options.perExerciseMs ?? 20_000, totalMs }),
-      typeCheckTree(root, tree, Math.min(totalMs, 120_000)),
+      runSpecs(tree, tree.staged.map((s) => s.spec), { root, perExerciseMs: options.perExerciseMs ?? 20_000, totalMs, ...(engine.launcher === undefined ? {} : { launcher: engine.launcher }) }),
+      (engine.typeCheck ?? ((t, ms) => typeCheckTree(root, t, ms)))(tree, Math.min(totalMs, 120_000)),
     ]);
     const label = options.solutions ? 'solutions' : 'exercises';
     const exercises = selected.map((e) => scoreExercise(e, outcomes.get(`${e.chapter}/${e.spec}`), typeCheck.errors.get(`${e.chapter}/${e.file}`), label));
@@ -178,6 +199,7 @@ export async function grade(options: GradeOptions = {}): Promise<GradeResult> {
       exercises,
     };
   } finally {
-    if (!options.keepTree) removeGradingTree(tree);
+    if (engine.removeTree !== undefined) engine.removeTree(tree);
+    else if (!options.keepTree) removeGradingTree(tree);
   }
 }

@@ -6,7 +6,7 @@
  * started again in a fresh process, so one hanging exercise never costs the others their points.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { GradingTree } from './tree.js';
 
@@ -35,6 +35,8 @@ export interface RunOptions {
   perExerciseMs: number;
   /** The whole grading run, ms. */
   totalMs: number;
+  /** How the runs start (default: a one-shot vitest process per pass). */
+  launcher?: SpecLauncher;
 }
 
 interface RawEvent {
@@ -70,19 +72,31 @@ interface Pass {
   output: string;
 }
 
-function runPass(tree: GradingTree, specs: readonly string[], options: RunOptions, deadline: number, passIndex: number): Promise<Pass> {
-  const eventsFile = `${tree.eventsFile}.${passIndex}`;
-  const config = readFileSync(tree.configFile, 'utf8').replace(JSON.stringify(tree.eventsFile), JSON.stringify(eventsFile));
-  const configFile = tree.configFile.replace(/\.mjs$/, `.${passIndex}.mjs`);
-  return import('node:fs').then(({ writeFileSync }) => {
+/** One vitest run over some spec files that writes its events to `eventsFile`. */
+export interface LaunchedRun {
+  /** Settles when the run has ended (its process exited, or a warm process answered). */
+  ended: Promise<void>;
+  /** Ends the run at once (its processes are killed). */
+  stop(): void;
+  /** The last lines the run printed, for a crash's reason. */
+  output(): string;
+}
+
+/** Starts the vitest runs of a grading tree: a one-shot process per pass, or a warm process. */
+export type SpecLauncher = (tree: GradingTree, specs: readonly string[], eventsFile: string, passIndex: number) => LaunchedRun;
+
+/** The one-shot launcher: `vitest run` in its own process group under the tree's permission flags. */
+export function launchVitestProcess(root: string): SpecLauncher {
+  return (tree, specs, eventsFile, passIndex) => {
+    const config = readFileSync(tree.configFile, 'utf8').replace(JSON.stringify(tree.eventsFile), JSON.stringify(eventsFile));
+    const configFile = tree.configFile.replace(/\.mjs$/, `.${passIndex}.mjs`);
     writeFileSync(configFile, config);
-    const vitest = join(options.root, 'node_modules', 'vitest', 'vitest.mjs');
+    const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
     const child = spawn(process.execPath, [...tree.nodeArgs, vitest, 'run', '--config', configFile, '--root', tree.dir, ...specs], {
       cwd: tree.dir,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      // NODE_OPTIONS of the caller could widen the permissions; TMPDIR keeps vitest's scratch files in the tree.
-      env: { ...process.env, NODE_OPTIONS: '', TMPDIR: tree.tmpDir, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', NODE_NO_WARNINGS: '1' },
+      env: sandboxEnv(tree.tmpDir),
     });
     let output = '';
     const keep = (chunk: Buffer) => {
@@ -90,7 +104,30 @@ function runPass(tree: GradingTree, specs: readonly string[], options: RunOption
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+    return {
+      ended: new Promise<void>((done) => child.on('close', () => done())),
+      stop: () => {
+        try {
+          process.kill(-(child.pid as number), 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      },
+      output: () => output,
+    };
+  };
+}
 
+/** The environment of a vitest process: NODE_OPTIONS of the caller could widen the permissions; TMPDIR keeps vitest's scratch files in the sandbox. */
+export function sandboxEnv(tmpDir: string): NodeJS.ProcessEnv {
+  return { ...process.env, NODE_OPTIONS: '', TMPDIR: tmpDir, NO_COLOR: '1', FORCE_COLOR: '0', CI: 'true', NODE_NO_WARNINGS: '1' };
+}
+
+function runPass(tree: GradingTree, specs: readonly string[], options: RunOptions, deadline: number, passIndex: number): Promise<Pass> {
+  const eventsFile = `${tree.eventsFile}.${passIndex}`;
+  const launch = options.launcher ?? launchVitestProcess(options.root);
+  return Promise.resolve().then(() => {
+    const run = launch(tree, specs, eventsFile, passIndex);
     const started = new Map<string, number>();
     const ended = new Map<string, RawEvent>();
     const tests = new Map<string, TestEvent[]>();
@@ -126,11 +163,7 @@ function runPass(tree: GradingTree, specs: readonly string[], options: RunOption
     const stop = (reason: string) => {
       if (stopReason !== undefined) return;
       stopReason = reason;
-      try {
-        process.kill(-(child.pid as number), 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      run.stop();
     };
 
     const timer = setInterval(() => {
@@ -145,36 +178,34 @@ function runPass(tree: GradingTree, specs: readonly string[], options: RunOption
       if (now > deadline) stop('the grading run exceeded its time limit');
     }, 100);
 
-    return new Promise<Pass>((resolve) => {
-      child.on('close', () => {
-        clearInterval(timer);
-        readEvents();
-        const outcomes = new Map<string, FileOutcome>();
-        const notStarted: string[] = [];
-        for (const spec of specs) {
-          const end = ended.get(spec);
-          const list = tests.get(spec) ?? [];
-          const startedAt = started.get(spec);
-          const durationMs = startedAt === undefined ? 0 : (end?.at ?? Date.now()) - startedAt;
-          if (end !== undefined) {
-            const moduleErrors = end.errors ?? [];
-            if (list.length === 0 && moduleErrors.length > 0) {
-              outcomes.set(spec, { spec, status: 'load-error', tests: [], reason: loadErrorReason(moduleErrors[0]?.message ?? ''), durationMs });
-            } else if (list.length === 0) {
-              outcomes.set(spec, { spec, status: 'load-error', tests: [], reason: 'the spec ran no tests', durationMs });
-            } else {
-              outcomes.set(spec, { spec, status: 'finished', tests: list, durationMs, ...(moduleErrors.length > 0 ? { reason: firstLine(moduleErrors[0]?.message ?? '') } : {}) });
-            }
-          } else if (timedOut.has(spec) || (stopReason !== undefined && startedAt !== undefined && Date.now() > deadline)) {
-            outcomes.set(spec, { spec, status: 'timeout', tests: list, reason: `did not finish within ${Math.round(options.perExerciseMs / 1000)} s (an endless loop or a promise that never settles?)`, durationMs });
-          } else if (stopReason !== undefined) {
-            notStarted.push(spec);
+    return run.ended.then(() => {
+      clearInterval(timer);
+      readEvents();
+      const outcomes = new Map<string, FileOutcome>();
+      const notStarted: string[] = [];
+      for (const spec of specs) {
+        const end = ended.get(spec);
+        const list = tests.get(spec) ?? [];
+        const startedAt = started.get(spec);
+        const durationMs = startedAt === undefined ? 0 : (end?.at ?? Date.now()) - startedAt;
+        if (end !== undefined) {
+          const moduleErrors = end.errors ?? [];
+          if (list.length === 0 && moduleErrors.length > 0) {
+            outcomes.set(spec, { spec, status: 'load-error', tests: [], reason: loadErrorReason(moduleErrors[0]?.message ?? ''), durationMs });
+          } else if (list.length === 0) {
+            outcomes.set(spec, { spec, status: 'load-error', tests: [], reason: 'the spec ran no tests', durationMs });
           } else {
-            outcomes.set(spec, { spec, status: 'crashed', tests: list, reason: `vitest ended without a result for this file: ${firstLine(output.split('\n').filter((l) => /error/i.test(l)).join('\n') || output)}`, durationMs });
+            outcomes.set(spec, { spec, status: 'finished', tests: list, durationMs, ...(moduleErrors.length > 0 ? { reason: firstLine(moduleErrors[0]?.message ?? '') } : {}) });
           }
+        } else if (timedOut.has(spec) || (stopReason !== undefined && startedAt !== undefined && Date.now() > deadline)) {
+          outcomes.set(spec, { spec, status: 'timeout', tests: list, reason: `did not finish within ${Math.round(options.perExerciseMs / 1000)} s (an endless loop or a promise that never settles?)`, durationMs });
+        } else if (stopReason !== undefined) {
+          notStarted.push(spec);
+        } else {
+          outcomes.set(spec, { spec, status: 'crashed', tests: list, reason: `vitest ended without a result for this file: ${firstLine(run.output().split('\n').filter((l) => /error/i.test(l)).join('\n') || run.output())}`, durationMs });
         }
-        resolve({ outcomes, notStarted, output });
-      });
+      }
+      return { outcomes, notStarted, output: run.output() };
     });
   });
 }

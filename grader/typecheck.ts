@@ -5,7 +5,7 @@
  * at the same time as the specs, so it adds little to a check.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { GradingTree } from './tree.js';
 
@@ -26,7 +26,8 @@ export interface TypeCheckResult {
   durationMs: number;
 }
 
-function newestSource(dir: string): number {
+/** The newest modification time of the .ts sources under `dir` (builds and packages left out). */
+export function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'dist' || entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
@@ -65,14 +66,10 @@ export function parseTscOutput(output: string, treeDir: string, candidates: Read
   return errors;
 }
 
-/** Type-checks the staged candidate files of `tree` (never the specs) and reports errors per candidate file. */
-export function typeCheckTree(root: string, tree: GradingTree, timeoutMs: number): Promise<TypeCheckResult> {
-  const started = Date.now();
-  const files = tree.staged.map((s) => `${s.exercise.chapter}/${s.exercise.file}`);
-  if (files.length === 0) return Promise.resolve({ errors: new Map(), durationMs: 0 });
-  const tsc = join(root, 'node_modules', 'typescript', 'lib', 'tsc.js');
-  if (!existsSync(tsc)) return Promise.resolve({ errors: new Map(), skipped: `the TypeScript compiler is not installed (${tsc})`, durationMs: 0 });
-  const configFile = join(tree.dir, '.grader', 'tsconfig.json');
+/** The compiler's project for a tree (or a copy of one in `dir`): the course's options, and only the candidate files as roots. */
+export function writeTypeCheckConfig(root: string, dir: string, files: readonly string[]): string {
+  mkdirSync(join(dir, '.grader'), { recursive: true });
+  const configFile = join(dir, '.grader', 'tsconfig.json');
   writeFileSync(configFile, `${JSON.stringify({
     extends: join(root, 'tsconfig.base.json'),
     compilerOptions: {
@@ -87,8 +84,24 @@ export function typeCheckTree(root: string, tree: GradingTree, timeoutMs: number
         '@client-auth-lab/lab-server': [packageTypes(join(root, 'lab-server'))],
       },
     },
-    files: files.map((f) => join(tree.dir, f)),
+    files: files.map((f) => join(dir, f)),
   }, null, 2)}\n`);
+  return configFile;
+}
+
+/** The candidate files of a tree, relative to it (`02-client-secrets/basic-header.ts`). */
+export function candidateFiles(tree: GradingTree): string[] {
+  return tree.staged.map((s) => `${s.exercise.chapter}/${s.exercise.file}`);
+}
+
+/** Type-checks the staged candidate files of `tree` (never the specs) and reports errors per candidate file. */
+export function typeCheckTree(root: string, tree: GradingTree, timeoutMs: number): Promise<TypeCheckResult> {
+  const started = Date.now();
+  const files = candidateFiles(tree);
+  if (files.length === 0) return Promise.resolve({ errors: new Map(), durationMs: 0 });
+  const tsc = join(root, 'node_modules', 'typescript', 'lib', 'tsc.js');
+  if (!existsSync(tsc)) return Promise.resolve({ errors: new Map(), skipped: `the TypeScript compiler is not installed (${tsc})`, durationMs: 0 });
+  const configFile = writeTypeCheckConfig(root, tree.dir, files);
   return new Promise((done) => {
     const child = spawn(process.execPath, [tsc, '--project', configFile, '--pretty', 'false'], { cwd: tree.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { formatExercise, grade, loadCourse, readProgress, recordResults, resetExercise, writeProgress, type Course } from '@client-auth-lab/grader';
+import { createWarmGrader, formatExercise, grade, loadCourse, readProgress, recordResults, resetExercise, writeProgress, type Course, type WarmGrader } from '@client-auth-lab/grader';
 import type { KernelSpec } from '../kernel/kernel-manager.js';
 import { isLoopbackHttpUrl, KernelHub } from './kernel-hub.js';
 import { listChapters, notebookFile, NotebookFileError, readNotebook, revertNotebook, saveNotebook } from './notebook-files.js';
@@ -38,6 +38,8 @@ export interface RunningNotebookApp {
   url: string;
   server: Server;
   hub: KernelHub;
+  /** The exercises' checks, kept warm between two clicks of Check (ended by `stop`). */
+  grader: WarmGrader;
   stop(): Promise<void>;
 }
 
@@ -57,7 +59,7 @@ function problem(res: Response, status: number, code: string, message: string): 
 
 function fromError(res: Response, error: unknown): void {
   if (error instanceof NotebookFileError) {
-    const status = error.code === 'ERR_NOTEBOOK_MISSING' ? 404 : error.code === 'ERR_NOTEBOOK_WRITE' ? 500 : error.code === 'ERR_NOTEBOOK_NAME' ? 400 : 422;
+    const status = error.code === 'ERR_NOTEBOOK_MISSING' ? 404 : error.code === 'ERR_NOTEBOOK_WRITE' ? 500 : error.code === 'ERR_NOTEBOOK_NAME' ? 400 : error.code === 'ERR_NOTEBOOK_READONLY' ? 403 : 422;
     return problem(res, status, error.code, error.message);
   }
   const e = error as Error & { code?: string };
@@ -76,6 +78,8 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.spareKernel === undefined ? {} : { spareKernel: options.spareKernel }),
   });
+  // The compiler and a vitest process stay up in this process between checks; the one-shot CLI check does not.
+  const grader = createWarmGrader({ root });
   const course = (): Course | undefined => {
     try {
       return loadCourse(root);
@@ -209,13 +213,15 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
       id: e.id, title: e.title, file: `exercises/${e.chapter}/${e.file}`, points: e.points, hintCount: e.hints.length,
       solved: progress.solved[e.id] !== undefined, hints: e.hints.slice(0, progress.hintsShown[e.id] ?? 0),
     }));
+    // A learner looking at a chapter's exercises is about to check one: have the grader ready by then.
+    if (list.length > 0) void grader.warmUp();
     res.json({ exercises: list });
   });
   app.post('/api/exercises/:id/check', async (req, res) => {
     const exercise = exerciseOf(req.params.id, res);
     if (exercise === undefined) return;
     try {
-      const result = await grade({ root, select: exercise.id, perExerciseMs: 20_000 });
+      const result = await grade({ root, select: exercise.id, perExerciseMs: 20_000, warm: grader });
       const score = result.exercises[0];
       writeProgress(root, recordResults(readProgress(root), result.exercises));
       res.json({ id: exercise.id, status: score?.status, passed: score?.status === 'passed', report: score === undefined ? '' : formatExercise(score), durationMs: result.durationMs });
@@ -255,8 +261,9 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
     url,
     server,
     hub,
+    grader,
     async stop() {
-      await hub.shutdownAll();
+      await Promise.all([hub.shutdownAll(), grader.close()]);
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
     },

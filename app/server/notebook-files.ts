@@ -4,12 +4,12 @@
  * indent, multi-line strings as lists of lines), and reverted to the committed version.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 
 export class NotebookFileError extends Error {
   override name = 'NotebookFileError';
-  constructor(readonly code: 'ERR_NOTEBOOK_NAME' | 'ERR_NOTEBOOK_MISSING' | 'ERR_NOTEBOOK_JSON' | 'ERR_NOTEBOOK_FORMAT' | 'ERR_NOTEBOOK_WRITE' | 'ERR_NO_ORIGINAL', message: string) {
+  constructor(readonly code: 'ERR_NOTEBOOK_NAME' | 'ERR_NOTEBOOK_MISSING' | 'ERR_NOTEBOOK_JSON' | 'ERR_NOTEBOOK_FORMAT' | 'ERR_NOTEBOOK_WRITE' | 'ERR_NOTEBOOK_READONLY' | 'ERR_NO_ORIGINAL', message: string) {
     super(message);
   }
 }
@@ -129,12 +129,25 @@ export function formatNotebook(notebook: Notebook): string {
  */
 export function saveNotebook(file: string, value: unknown): Notebook {
   const notebook = validateNotebook(value);
-  if (existsSync(file)) readNotebook(file);
+  const existing = existsSync(file) ? statSync(file) : undefined;
+  if (existing !== undefined) readNotebook(file);
+  // A file nobody may write was made read-only on purpose; the rename would replace it all the same
+  // (and as root even a plain write goes through), so the permission bits themselves are the rule.
+  if (existing !== undefined && (existing.mode & 0o222) === 0) {
+    throw new NotebookFileError('ERR_NOTEBOOK_READONLY', `${basename(file)} is read-only (its permissions allow no writing); make it writable (chmod u+w) and save again`);
+  }
   const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.saving`);
   try {
     writeFileSync(temporary, formatNotebook(notebook));
+    // The saved file keeps the permissions the learner gave the old one.
+    if (existing !== undefined) chmodSync(temporary, existing.mode & 0o7777);
     renameSync(temporary, file);
   } catch (error) {
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // what is left is not a file we wrote
+    }
     throw new NotebookFileError('ERR_NOTEBOOK_WRITE', `${basename(file)} could not be written: ${(error as Error).message}`);
   }
   return notebook;

@@ -3,7 +3,7 @@
 // files never overwritten, Revert, hints one at a time, Reset, loopback only, no cross-origin writes.
 // The course root is a temporary git checkout holding one chapter's exercises; kernels are never started.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +98,36 @@ describe('notebook files', () => {
     expect(readFileSync(notebookPath('02-client-secrets'), 'utf8')).toBe('{ "cells": [ broken');
     const opened = await fetch(`${app.url}/api/notebooks/02-client-secrets`);
     expect(((await opened.json()) as { error: string }).error).toBe('ERR_NOTEBOOK_JSON');
+  });
+
+  it('rejects a save over a read-only notebook because its permissions allow no writing (ERR_NOTEBOOK_READONLY), leaving the file as it was', async () => {
+    const file = notebookPath('01-client-types');
+    const before = readFileSync(file, 'utf8');
+    const notebook = readNotebook(file);
+    notebook.cells.unshift({ cell_type: 'markdown', metadata: {}, source: ['an edit'] });
+    chmodSync(file, 0o444);
+    try {
+      const answer = await put('01-client-types', notebook);
+      expect(answer.status).toBe(403);
+      const body = (await answer.json()) as { error: string; message: string };
+      expect(body.error).toBe('ERR_NOTEBOOK_READONLY');
+      expect(body.message).toContain('01-client-types.ipynb is read-only');
+      expect(readFileSync(file, 'utf8')).toBe(before);
+      expect(statSync(file).mode & 0o777).toBe(0o444);
+    } finally {
+      chmodSync(file, 0o644);
+    }
+  });
+
+  it('accepts a save and keeps the permissions the file had', async () => {
+    const file = notebookPath('01-client-types');
+    chmodSync(file, 0o600);
+    try {
+      expect((await put('01-client-types', readNotebook(file))).status).toBe(200);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+    } finally {
+      chmodSync(file, 0o644);
+    }
   });
 
   it('accepts Revert: the committed version is back on disk and in the answer', async () => {

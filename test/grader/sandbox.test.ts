@@ -5,7 +5,7 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findCourseRoot, grade, readableForGrading } from '@client-auth-lab/grader';
+import { createWarmGrader, findCourseRoot, grade, readableForGrading } from '@client-auth-lab/grader';
 
 const root = findCourseRoot();
 const work = join(root, '.lab', 'test-grader', `sandbox-${process.pid}`);
@@ -40,6 +40,18 @@ describe('the grading sandbox', () => {
     expect(body.length, 'the solution has a return statement to look for').toBeGreaterThan(0);
     const output = JSON.stringify(result);
     for (const line of body) expect(output.includes(line), 'no solution text reaches the result').toBe(false);
+
+    // The warm grader of the notebook app runs the same code under the same permissions.
+    const warm = createWarmGrader({ root });
+    try {
+      const warmed = await grade({ root, dir: join(work, 'cheater'), select: '02-basic-header', perExerciseMs: 20_000, warm });
+      const warmScore = warmed.exercises[0];
+      expect(warmScore?.status, warmScore?.reason).toBe('load-error');
+      expect(warmScore?.reason).toContain('ERR_ACCESS_DENIED');
+      for (const line of body) expect(JSON.stringify(warmed).includes(line), 'no solution text reaches the warm result').toBe(false);
+    } finally {
+      await warm.close();
+    }
   }, 120_000);
 
   it('allows the tree, the lib, the lab server and packages, but no solutions/ and no link into the checkout', () => {

@@ -1,0 +1,19 @@
+/** The worker thread of WarmCompiler: one TreeCompiler, asked one tree at a time. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { TreeCompiler } from './warm-compiler.js';
+
+const { root, mirror } = workerData as { root: string; mirror: string };
+const compiler = new TreeCompiler(root, mirror);
+
+parentPort?.on('message', (message: { id: number; kind: 'check' | 'prime'; treeDir?: string; files?: string[] }) => {
+  try {
+    if (message.kind === 'prime') {
+      compiler.prime();
+      parentPort?.postMessage({ id: message.id });
+    } else {
+      parentPort?.postMessage({ id: message.id, result: compiler.check(message.treeDir ?? '', message.files ?? []) });
+    }
+  } catch (error) {
+    parentPort?.postMessage({ id: message.id, error: `the compiler failed: ${(error as Error).message}` });
+  }
+});
