@@ -213,9 +213,13 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
       id: e.id, title: e.title, file: `exercises/${e.chapter}/${e.file}`, points: e.points, hintCount: e.hints.length,
       solved: progress.solved[e.id] !== undefined, hints: e.hints.slice(0, progress.hintsShown[e.id] ?? 0),
     }));
-    // A learner looking at a chapter's exercises is about to check one: have the grader ready by then.
-    if (list.length > 0) void grader.warmUp();
     res.json({ exercises: list });
+  });
+  // A learner who opens the Exercises tab is about to check one: have the grader ready by then (not
+  // when the chapter opens, where warming it would take the cores a Run all needs).
+  app.post('/api/grader/warm', (_req, res) => {
+    void grader.warmUp();
+    res.status(204).end();
   });
   app.post('/api/exercises/:id/check', async (req, res) => {
     const exercise = exerciseOf(req.params.id, res);

@@ -91,6 +91,7 @@ for (const tab of [tabTraces, tabExercises]) {
     tabExercises.classList.toggle('active', !traces);
     tracesPane.hidden = !traces;
     exercisesPane.hidden = traces;
+    if (!traces) void post('/api/grader/warm').catch(() => {});
   });
 }
 root.replaceChildren(toolbar, messageEl, h('div', { class: 'layout' }, cellsEl, aside));

@@ -58,7 +58,12 @@ describe.runIf(!missing || isCI)('the exercises panel and Save in Chromium', () 
 
   it('shows the verdict of Check in the exercises panel, again at the second check', { timeout: 180_000 }, async () => {
     const page = await openChapter('03-client-assertions');
+    const running = app as RunningNotebookApp;
+    // Opening the chapter leaves the grader cold; opening the Exercises tab warms it.
+    expect(running.grader.pid).toBeUndefined();
     await page.locator('button.tab[data-tab="exercises"]').click();
+    for (let i = 0; i < 300 && running.grader.pid === undefined; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(running.grader.pid).toBeGreaterThan(0);
     const card = page.locator('[data-exercise-id="03-make-assertion"]');
     const report = card.locator('pre.report');
     for (let round = 1; round <= 2; round++) {

@@ -152,6 +152,13 @@ describe('notebook files', () => {
 });
 
 describe('the exercises panel', () => {
+  it('accepts a chapter\'s exercise list without starting the grader (a Run all needs the cores), and a request to warm it', async () => {
+    expect((await fetch(`${app.url}/api/chapters/${CHAPTER}/exercises`)).status).toBe(200);
+    expect(app.grader.pid).toBeUndefined();
+    // The Exercises tab sends this; the browser test sees the grader warm up from the click.
+    expect((await post('/api/grader/warm')).status).toBe(204);
+  });
+
   it('accepts hint requests one at a time, up to the last hint, and remembers them', async () => {
     const first = (await (await post('/api/exercises/03-make-assertion/hint')).json()) as { hints: string[]; hintCount: number };
     expect(first.hints).toHaveLength(1);
