@@ -31,7 +31,6 @@ try {
     await page.locator('[data-kernel-status="idle"]').waitFor({ timeout: 90_000 });
     await page.getByRole('button', { name: 'Run all' }).click();
     await page.waitForFunction(() => { const s = document.getElementById('app')?.dataset.runAll; return s !== undefined && s !== 'running'; }, null, { timeout: 300_000 });
-    await page.waitForFunction(() => document.querySelectorAll('.mermaid-diagram:not([data-drawn="svg"]):not([data-drawn="error"])').length === 0, null, { timeout: 60_000 });
     // A trace in the notebook when there is one (its checks table), else the chapter's top.
     const trace = page.locator('.output .html-output table').first();
     if ((await trace.count()) > 0) {
@@ -43,6 +42,9 @@ try {
     } else {
       await page.evaluate(() => window.scrollTo(0, 0));
     }
+    // Diagrams are drawn once near the viewport: wait for the ones in view.
+    await page.waitForTimeout(300);
+    await page.waitForFunction(() => document.querySelectorAll('.mermaid-diagram[data-drawn="pending"]').length === 0, null, { timeout: 60_000 });
     await page.evaluate(() => document.querySelectorAll('.cell.selected').forEach((c) => c.classList.remove('selected')));
     await page.screenshot({ path: join(out, `${stem}.png`) });
     if (stem.startsWith('03')) await page.locator('aside.side').screenshot({ path: join(out, 'trace-panel.png') });

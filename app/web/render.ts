@@ -41,28 +41,68 @@ export function markdownHtml(source: string): string {
 
 let diagramCount = 0;
 
-/** Draws every diagram placeholder (and `<pre class="mermaid">` from HTML outputs) below `root` as SVG. */
+/** Diagrams waiting to be drawn, in the order they came near the viewport; drawn one at a time. */
+const drawQueue: { element: HTMLElement; source: string }[] = [];
+let drawing = false;
+
+async function drainDrawQueue(): Promise<void> {
+  if (drawing) return;
+  drawing = true;
+  try {
+    for (let next = drawQueue.shift(); next !== undefined; next = drawQueue.shift()) await drawOne(next.element, next.source);
+  } finally {
+    drawing = false;
+  }
+}
+
+async function drawOne(element: HTMLElement, source: string): Promise<void> {
+  try {
+    const { svg } = await mermaid.render(`diagram-${++diagramCount}`, source);
+    element.innerHTML = svg;
+    element.dataset.drawn = 'svg';
+  } catch (error) {
+    element.dataset.drawn = 'error';
+    element.innerHTML = `<div class="diagram-error">This diagram could not be drawn: ${escapeHtml(String((error as Error).message ?? error).split('\n')[0] ?? '')}</div><details><summary>diagram source</summary><pre>${escapeHtml(source)}</pre></details>`;
+  }
+}
+
+/**
+ * Diagrams are drawn when they come within a screen of the viewport, as images load on the web: a
+ * chapter holds dozens, and drawing them all at once (during a Run all, say) takes the cores the
+ * kernel needs. Until then a placeholder keeps the place (data-drawn="waiting").
+ */
+const nearViewport = typeof IntersectionObserver === 'undefined' ? undefined : new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) continue;
+    const element = entry.target as HTMLElement;
+    nearViewport?.unobserve(element);
+    if (element.dataset.drawn !== 'waiting') continue;
+    element.dataset.drawn = 'pending';
+    drawQueue.push({ element, source: element.dataset.mermaidSource ?? '' });
+  }
+  void drainDrawQueue();
+}, { rootMargin: '100% 0px' });
+
+/** Diagram placeholders (and `<pre class="mermaid">` from HTML outputs) below `root`, drawn as SVG once near the viewport. */
 export async function drawDiagrams(root: HTMLElement): Promise<void> {
-  const targets: { element: HTMLElement; source: string }[] = [];
-  for (const el of root.querySelectorAll<HTMLElement>('.mermaid-diagram:not([data-drawn])')) targets.push({ element: el, source: el.dataset.mermaidSource ?? '' });
+  const targets: HTMLElement[] = [...root.querySelectorAll<HTMLElement>('.mermaid-diagram:not([data-drawn])')];
   for (const pre of root.querySelectorAll<HTMLElement>('pre.mermaid:not([data-drawn])')) {
     const holder = document.createElement('div');
     holder.className = 'mermaid-diagram';
     holder.dataset.mermaidSource = pre.textContent ?? '';
     pre.replaceWith(holder);
-    targets.push({ element: holder, source: holder.dataset.mermaidSource });
+    targets.push(holder);
   }
-  for (const { element, source } of targets) {
-    element.dataset.drawn = 'pending';
-    try {
-      const { svg } = await mermaid.render(`diagram-${++diagramCount}`, source);
-      element.innerHTML = svg;
-      element.dataset.drawn = 'svg';
-    } catch (error) {
-      element.dataset.drawn = 'error';
-      element.innerHTML = `<div class="diagram-error">This diagram could not be drawn: ${escapeHtml(String((error as Error).message ?? error).split('\n')[0] ?? '')}</div><details><summary>diagram source</summary><pre>${escapeHtml(source)}</pre></details>`;
+  for (const element of targets) {
+    if (nearViewport === undefined) {
+      element.dataset.drawn = 'pending';
+      drawQueue.push({ element, source: element.dataset.mermaidSource ?? '' });
+    } else {
+      element.dataset.drawn = 'waiting';
+      nearViewport.observe(element);
     }
   }
+  await drainDrawQueue();
 }
 
 const MIME_ORDER = ['text/vnd.mermaid', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg', 'text/markdown', 'text/latex', 'application/json', 'text/plain'];

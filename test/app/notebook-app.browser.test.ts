@@ -59,9 +59,17 @@ async function runAll(page: Page): Promise<string> {
   return (await page.locator('#app').getAttribute('data-run-all')) ?? '';
 }
 
-/** Waits until no diagram is still being drawn. */
+/**
+ * Scrolls through the page as a reader would until every diagram is drawn: the app draws a diagram
+ * when it comes near the viewport, so one never scrolled to stays a placeholder.
+ */
 async function diagramsSettled(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelectorAll('.mermaid-diagram:not([data-drawn="svg"]):not([data-drawn="error"])').length === 0, null, { timeout: 60_000 });
+  const undrawn = page.locator('.mermaid-diagram:not([data-drawn="svg"]):not([data-drawn="error"])');
+  for (let left = await undrawn.count(); left > 0; left = await undrawn.count()) {
+    await undrawn.first().scrollIntoViewIfNeeded();
+    // The one in view (and its neighbours within a screen) is drawn; the count must go down.
+    await page.waitForFunction((before) => document.querySelectorAll('.mermaid-diagram:not([data-drawn="svg"]):not([data-drawn="error"])').length < before, left, { timeout: 60_000 });
+  }
 }
 
 const missing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing: apt-get install chromium`;
