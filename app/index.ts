@@ -1,4 +1,4 @@
-export { KernelSession, KernelError, outputOf, appendOutput } from './kernel/kernel-manager.js';
+export { KernelSession, KernelError, outputOf, appendOutput, IDLE_GRACE_MS } from './kernel/kernel-manager.js';
 export type { KernelSpec, KernelStatus, KernelOptions, NotebookOutput, ExecuteResult } from './kernel/kernel-manager.js';
 export { projectKernelSpec } from './kernel/kernelspec.js';
 export { newConnectionInfo, freePorts } from './kernel/connection.js';

@@ -94,7 +94,16 @@ interface Pending {
   idle: boolean;
   onOutput: ((output: NotebookOutput, message: JupyterMessage) => void) | undefined;
   done: (result: ExecuteResult) => void;
+  /** Set once execute_reply came: how long the idle status may still take. */
+  grace?: NodeJS.Timeout;
 }
+
+/**
+ * How long after execute_reply the idle status may take before the cell is settled without it, as
+ * nbclient does (its iopub_timeout, 4 s). Seen on tslab: a reply whose idle status never came, which
+ * left Run all waiting for ever.
+ */
+export const IDLE_GRACE_MS = 4_000;
 
 export interface KernelOptions {
   cwd: string;
@@ -290,6 +299,7 @@ export class KernelSession {
     }
     const output = outputOf(message);
     if (output === undefined) return;
+    if (p.grace !== undefined) this.awaitIdle(id, p);
     appendOutput(p.outputs, output);
     try {
       p.onOutput?.(output, message);
@@ -299,10 +309,24 @@ export class KernelSession {
   }
 
   private settle(id: string, p: Pending): void {
+    if (p.reply !== undefined && !p.idle) return this.awaitIdle(id, p);
     if (p.reply === undefined || !p.idle) return;
+    clearTimeout(p.grace);
     this.pending.delete(id);
     const status = p.reply.status === 'ok' || p.reply.status === 'abort' ? p.reply.status : 'error';
     p.done({ status, executionCount: typeof p.reply.execution_count === 'number' ? p.reply.execution_count : null, outputs: p.outputs });
+  }
+
+  /** After execute_reply: settles the cell IDLE_GRACE_MS after its last output if the idle status does not come. */
+  private awaitIdle(id: string, p: Pending): void {
+    clearTimeout(p.grace);
+    p.grace = setTimeout(() => {
+      if (this.pending.get(id) !== p) return;
+      this.options.log?.(`kernel: no idle status ${IDLE_GRACE_MS} ms after the execute_reply of ${id}; settled without it\n`);
+      p.idle = true;
+      this.settle(id, p);
+    }, IDLE_GRACE_MS);
+    p.grace.unref();
   }
 
   /** Sends a request and resolves with its reply, or undefined after `timeoutMs`. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deserialize, KernelError, KernelMessageError, KernelSession, newMessage, projectKernelSpec, serialize } from '@client-auth-lab/app';
+import { deserialize, IDLE_GRACE_MS, KernelError, KernelMessageError, KernelSession, newMessage, projectKernelSpec, serialize, type JupyterMessage } from '@client-auth-lab/app';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -72,6 +72,26 @@ describe('KernelSession on the tslab kernel', () => {
     const result = await running;
     expect(result.status).toBe('error');
     await new Promise((r) => setTimeout(r, 300));
+    expect((await kernel.execute('1 + 1')).status).toBe('ok');
+  });
+
+  it('accepts a cell whose idle status never arrives once IDLE_GRACE_MS pass after its reply, as nbclient does', async () => {
+    // Drop the idle status of the next cell, as a lost iopub message would.
+    const session = kernel as unknown as { onIopubMessage(message: JupyterMessage): void };
+    const deliver = session.onIopubMessage;
+    session.onIopubMessage = function (message: JupyterMessage) {
+      if (message.header.msg_type === 'status' && (message.content as { execution_state?: string }).execution_state === 'idle') return;
+      deliver.call(this, message);
+    };
+    try {
+      const started = Date.now();
+      const result = await kernel.execute('console.log("still here")');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(IDLE_GRACE_MS - 100);
+      expect(result.status).toBe('ok');
+      expect(result.outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('')).toContain('still here');
+    } finally {
+      session.onIopubMessage = deliver;
+    }
     expect((await kernel.execute('1 + 1')).status).toBe('ok');
   });
 
