@@ -134,19 +134,11 @@ class WarmVitest {
     const pgid = this.child.pid;
     if (pgid === undefined) return;
     // Killed workers are reaped by the system a moment after their group leader.
-    for (const until = Date.now() + limitMs; groupExists(pgid) && Date.now() < until;) await new Promise((r) => setTimeout(r, 20));
+    for (const until = Date.now() + limitMs; pidAlive(-pgid) && Date.now() < until;) await new Promise((r) => setTimeout(r, 20));
   }
 }
 
-function groupExists(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
+/** True while the process `pid` exists (a negative pid: any process of that group). */
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

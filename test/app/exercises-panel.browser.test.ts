@@ -8,6 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectKernelSpec, startNotebookApp, type RunningNotebookApp } from '@client-auth-lab/app';
 import { isCI, root } from '../notebooks/run-notebooks.js';
+import { groupAlive } from '../support/processes.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -19,16 +20,6 @@ let context: BrowserContext;
 let scratch = '';
 let notebooks = '';
 let savedProgress: Buffer | undefined;
-
-/** True while any process of the group `pgid` exists. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function openChapter(stem: string): Promise<Page> {
   const page = await context.newPage();

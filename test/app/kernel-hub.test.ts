@@ -8,17 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelHub, projectKernelSpec } from '@client-auth-lab/app';
 import { NOTEBOOK_APP_LABS_ENV } from '@client-auth-lab/lab-server';
+import { processAlive } from '../support/processes.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('KernelHub with a spare kernel', () => {
   let cwd = '';
@@ -55,8 +47,8 @@ describe('KernelHub with a spare kernel', () => {
   it('stops the spare kernel with the hub', async () => {
     hub.keepSpare();
     const sparePid = (await hub.sparePid()) as number;
-    expect(alive(sparePid)).toBe(true);
+    expect(processAlive(sparePid)).toBe(true);
     await hub.shutdownAll();
-    expect(alive(sparePid)).toBe(false);
+    expect(processAlive(sparePid)).toBe(false);
   });
 });

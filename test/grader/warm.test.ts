@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWarmGrader, findCourseRoot, grade, type GradeResult, type WarmGrader } from '@client-auth-lab/grader';
+import { groupAlive } from '../support/processes.js';
 
 const root = findCourseRoot();
 const work = join(root, '.lab', 'test-grader', `warm-${process.pid}`);
@@ -45,16 +46,6 @@ function verdict(result: GradeResult) {
       tests: e.tests.map((t) => ({ name: t.name, passed: t.passed, message: t.message, points: t.points, maxPoints: t.maxPoints })),
     })),
   };
-}
-
-/** True while any process of the group `pgid` exists. */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Whether the group `pgid` is gone within a few seconds (killed processes are reaped a moment later). */
