@@ -9,7 +9,7 @@ import { validateClientMetadata, OAuthError } from '@client-auth-lab/lib';
 import { resolveConfig, type LabServerOptions } from './config.js';
 import { createLabContext, PATHS, type LabContext } from './context.js';
 import { errorResponseHeaders } from './errors.js';
-import { traced, type ExchangeHandler, type LabRequest, type TracedHandler } from './exchange.js';
+import { CONFIGURATION_ENDPOINTS, traced, type ExchangeHandler, type LabRequest, type TracedHandler } from './exchange.js';
 import { authorizationEndpoint } from './routes/authorization.js';
 import { backchannelAuthenticationEndpoint } from './routes/backchannel.js';
 import { deviceAuthorizationEndpoint, deviceVerificationEndpoint } from './routes/device.js';
@@ -103,14 +103,13 @@ function answerUnhandled(log: (message: string) => void, res: ServerResponse, er
  * Runs refresh() before the request is routed; while the database is down the request is answered
  * 503 with Retry-After (and traced), and the next request tries again.
  */
-function catchUpWithOtherProcesses(ctx: LabContext): RequestHandler {
+function catchUpWithOtherProcesses(ctx: LabContext, configurationPaths: ReadonlySet<string>): RequestHandler {
   const answerUnavailable = (error: unknown) => traced(ctx, 'store', (x) => {
     x.fail(error instanceof StoreUnavailableError ? error : new StoreUnavailableError(String((error as Error)?.message ?? error)));
   });
-  // The paths of CONFIGURATION_ENDPOINTS (and the lab CA): nothing the others changed goes into them.
-  const stateless = new Set<string>([PATHS.metadata, PATHS.openidConfiguration, PATHS.jwks, '/lab/ca.pem']);
   return (req, res, next) => {
-    if (req.method === 'GET' && stateless.has(req.path)) return next();
+    // Nothing the other processes changed goes into an answer made of configuration alone.
+    if (req.method === 'GET' && configurationPaths.has(req.path)) return next();
     (ctx.store.refresh as () => Promise<void>).call(ctx.store)
       .then(() => next(), (error: unknown) => answerUnavailable(error)(req, res))
       .catch((error: unknown) => answerUnhandled(ctx.config.log, res, error));
@@ -150,10 +149,13 @@ export function createLabApp(options: LabAppOptions): Express {
   (app.locals as Record<symbol, LabContext>)[CONTEXT] = ctx;
   const fixed: FixedRoutes = new Map();
   (app.locals as Record<symbol, FixedRoutes>)[FIXED_ROUTES] = fixed;
+  /** The paths of CONFIGURATION_ENDPOINTS, filled in by route(), and the lab CA. */
+  const configurationPaths = new Set<string>(['/lab/ca.pem']);
 
   /** One path, its handlers by method, and 405 with Allow for any other method. */
   const route = (path: string, endpoint: string, handlers: Partial<Record<'get' | 'post' | 'put' | 'delete', ExchangeHandler>>): void => {
     const allowed = Object.keys(handlers).map((m) => m.toUpperCase());
+    if (CONFIGURATION_ENDPOINTS.has(endpoint)) configurationPaths.add(path);
     for (const [method, handler] of Object.entries(handlers)) {
       const wrapped = traced(ctx, endpoint, handler);
       app[method as 'get'](path, wrapped);
@@ -165,7 +167,7 @@ export function createLabApp(options: LabAppOptions): Express {
   };
 
   // A store shared by several processes: every request first catches up with what the others changed.
-  if (store.refresh !== undefined) app.use(catchUpWithOtherProcesses(ctx));
+  if (store.refresh !== undefined) app.use(catchUpWithOtherProcesses(ctx, configurationPaths));
   route(PATHS.metadata, 'discovery', { get: discoveryEndpoint });
   route(PATHS.openidConfiguration, 'discovery', { get: discoveryEndpoint });
   route(PATHS.jwks, 'jwks', { get: jwksEndpoint });

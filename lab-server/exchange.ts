@@ -23,8 +23,8 @@ export type LabRequest = IncomingMessage & { params?: Record<string, string | st
 
 /**
  * Endpoints whose answers come from the configuration alone (metadata, keys): on a shared store they
- * neither catch up first (app.ts) nor wait for their trace to be saved, so they are served while the
- * database is away.
+ * neither catch up first (app.ts takes their paths from the routes) nor wait for their trace to be
+ * saved, so they are served while the database is away.
  */
 export const CONFIGURATION_ENDPOINTS: ReadonlySet<string> = new Set(['discovery', 'jwks']);
 
