@@ -31,6 +31,8 @@ export { labRequest } from './http-client.js';
 export type { LabRequestOptions, LabResponse } from './http-client.js';
 export { renderTraceHtml, renderTraceMarkdown, traceSequenceDiagram, traceDiagramSentence, traceOutputs } from './trace-render.js';
 export type { RenderTraceOptions, MimeBundle } from './trace-render.js';
+export { notebookLanguage, isLabLanguage, LAB_LANGUAGES, LAB_LANGUAGE_ENV } from './trace-labels.js';
+export type { LabLanguage } from './trace-labels.js';
 export { specLinks, specUrl } from './spec-links.js';
 export type { SpecLink } from './spec-links.js';
 export { traceResult, traceMethod, classroomRows } from './trace-summary.js';

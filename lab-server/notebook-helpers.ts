@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { LabResponse } from './http-client.js';
 import type { Lab } from './notebook.js';
+import { HELPER_LABELS, notebookLanguage, type LabLanguage } from './trace-labels.js';
 import { escapeHtml, traceOutputs, type MimeBundle } from './trace-render.js';
 import type { Trace } from './traces.js';
 
@@ -46,9 +47,13 @@ export function displayBundle(tslab: TslabModule, bundle: MimeBundle): void {
   if (type !== undefined && data !== undefined) tslab.display.raw(type, data);
 }
 
-/** Shows a trace as a notebook shows it: the compact HTML, then the exchange diagram. */
-export function displayTrace(tslab: TslabModule, trace: Trace | undefined): void {
-  for (const bundle of traceOutputs(trace)) displayBundle(tslab, bundle);
+/** Shows a trace as a notebook shows it: the compact HTML, then the exchange diagram, in the chapter's language. */
+export function displayTrace(tslab: TslabModule, trace: Trace | undefined, language: LabLanguage = notebookLanguage()): void {
+  displayTraceIn(tslab, trace, language);
+}
+
+function displayTraceIn(tslab: TslabModule, trace: Trace | undefined, language: LabLanguage): void {
+  for (const bundle of traceOutputs(trace, language)) displayBundle(tslab, bundle);
 }
 
 /** One refusal met by expectRefused, for a chapter's summary table. */
@@ -141,19 +146,17 @@ export function comparePrediction(prediction: Prediction | undefined | null, ans
 }
 
 /** The comparison as a small HTML table and as text, one display_data output. */
-export function predictionBundle(result: PredictionResult, answer: LabResponse, trace: Trace | undefined): MimeBundle {
+export function predictionBundle(result: PredictionResult, answer: LabResponse, trace: Trace | undefined, language: LabLanguage = 'en'): MimeBundle {
+  const words = HELPER_LABELS[language];
   const failed = trace?.checks.find((c) => !c.passed);
-  const verdict = answer.status < 400 ? `the server accepted the request (HTTP ${answer.status})` : `the server refused it: HTTP ${answer.status}${failed === undefined ? '' : `, check "${failed.name}"`}${trace?.outcome.code === undefined ? '' : ` (${trace.outcome.code})`}`;
-  const heading = result.lines.length === 0
-    ? `No prediction written yet. This time ${verdict}. Write one in the cell above, then run both cells again.`
-    : result.matched
-      ? `Your prediction matches: ${verdict}.`
-      : `Not quite, and that is what this cell is for: ${verdict}. Compare below, then read the failed check in the trace.`;
+  const verdict = answer.status < 400 ? words.accepted(answer.status) : words.refused(answer.status, failed?.name, trace?.outcome.code);
+  const heading = result.lines.length === 0 ? words.noPrediction(verdict) : result.matched ? words.predictionMatches(verdict) : words.predictionDiffers(verdict);
   const rows = result.lines.map((l) => `<tr class="${l.matched ? 'pass' : 'fail'}"><td class="mark"><span>${l.matched ? '✓' : '✗'}</span></td><td class="k">${escapeHtml(l.member)}</td><td>${escapeHtml(l.predicted)}</td><td>${escapeHtml(l.actual)}</td></tr>`).join('');
-  const html = `<div class="lab-prediction" data-matched="${String(result.matched)}"><p>${escapeHtml(heading)}</p>`
-    + (rows === '' ? '' : `<table class="lt"><thead><tr><th></th><th>member</th><th>you predicted</th><th>the server</th></tr></thead><tbody>${rows}</tbody></table>`)
+  const col = words.columns;
+  const html = `<div class="lab-prediction" lang="${language}" data-matched="${String(result.matched)}"><p>${escapeHtml(heading)}</p>`
+    + (rows === '' ? '' : `<table class="lt"><thead><tr><th></th><th>${escapeHtml(col.member)}</th><th>${escapeHtml(col.predicted)}</th><th>${escapeHtml(col.server)}</th></tr></thead><tbody>${rows}</tbody></table>`)
     + '</div>';
-  const text = [heading, ...result.lines.map((l) => `  ${l.matched ? '✓' : '✗'} ${l.member}: you predicted ${l.predicted}, the server: ${l.actual}`)].join('\n');
+  const text = [heading, ...result.lines.map((l) => `  ${l.matched ? '✓' : '✗'} ${words.predictedLine(l.member, l.predicted, l.actual)}`)].join('\n');
   return { data: { 'text/html': html, 'text/plain': text }, metadata: {} };
 }
 
@@ -172,15 +175,17 @@ function isLab(value: unknown): value is Lab {
 }
 
 /** The helpers bound to one cell's `tslab` and the chapter's lab server. */
-export function notebookHelpers(tslab: TslabModule, lab: Lab): NotebookHelpers {
+export function notebookHelpers(tslab: TslabModule, lab: Lab, language: LabLanguage = notebookLanguage()): NotebookHelpers {
   const refusals: Refusal[] = [];
+  const words = HELPER_LABELS[language];
+  const displayTrace = (t: TslabModule, trace: Trace | undefined) => displayTraceIn(t, trace, language);
 
   const showAnswer = (answer: LabResponse, server: Lab): Trace | undefined => {
     console.log(`HTTP ${answer.status}`);
     console.log(JSON.stringify(answer.body, null, 2));
     const trace = traceOf(server, answer);
     const failed = trace?.checks.find((c) => !c.passed);
-    if (failed !== undefined) console.log(`\nthe server's reason, check "${failed.name}": ${failed.detail}  [${failed.spec ?? ''}]`);
+    if (failed !== undefined) console.log(`\n${words.serverReason(failed.name, failed.detail, failed.spec ?? '')}`);
     displayTrace(tslab, trace);
     return trace;
   };
@@ -238,13 +243,13 @@ export function notebookHelpers(tslab: TslabModule, lab: Lab): NotebookHelpers {
   function checkPrediction(prediction: Prediction | undefined | null, answer: LabResponse, server: Lab = lab): PredictionResult {
     const trace = showAnswer(answer, server);
     const result = comparePrediction(prediction, answer, trace);
-    displayBundle(tslab, predictionBundle(result, answer, trace));
+    displayBundle(tslab, predictionBundle(result, answer, trace, language));
     return result;
   }
 
   return {
     show, expectAccepted, expectRefused, tryRegister, showTrace: (trace = lab.lastTrace()) => displayTrace(tslab, trace), refusals, checkPrediction,
-    showReplay: (mark?: string) => showReplay(tslab, lab, mark),
+    showReplay: (mark?: string) => showReplay(tslab, lab, mark, language),
   };
 }
 
@@ -273,27 +278,28 @@ const REPLAY_ROWS_SHOWN = 8;
  * The replay list as a small table and as text, one display_data output. With `mark`, only the pairs
  * with that jti are drawn (highlighted) and the others are counted; without, the first rows.
  */
-export function replayBundle(listing: ReplayListing, mark?: string): MimeBundle {
+export function replayBundle(listing: ReplayListing, mark?: string, language: LabLanguage = 'en'): MimeBundle {
+  const words = HELPER_LABELS[language].replay;
   const marked = listing.entries.filter((e) => e.jti === mark);
   const shown = mark === undefined ? listing.entries.slice(0, REPLAY_ROWS_SHOWN) : marked;
   const hidden = listing.entries.length - shown.length;
-  const heading = `Replay store at ${listing.now} (server clock): ${listing.entries.length} (iss, jti) pair${listing.entries.length === 1 ? '' : 's'} that may not be used again yet.`;
+  const heading = words.heading(listing.now, listing.entries.length);
   const rows = shown.map((e) => `<tr class="${e.jti === mark ? 'pass' : ''}"><td><code>${escapeHtml(e.iss)}</code></td><td><code>${e.jti === mark ? `<strong>${escapeHtml(e.jti)}</strong>` : escapeHtml(e.jti)}</code></td><td>${escapeHtml(e.expires_at)}</td><td>${e.expires_in} s</td></tr>`).join('');
-  const others = mark === undefined ? `… and ${hidden} more, expiring later.` : `${marked.length === 0 ? `No pair with jti ${mark}; ` : ''}${hidden} other pair${hidden === 1 ? '' : 's'} not shown.`;
+  const others = mark === undefined ? words.more(hidden) : words.others(hidden, marked.length === 0 ? mark : undefined);
   const more = hidden > 0 || (mark !== undefined && marked.length === 0) ? `<p>${escapeHtml(others)}</p>` : '';
   const html = `<div class="lab-replay"><p>${escapeHtml(heading)}</p>`
-    + (rows === '' ? '' : `<table class="lt"><thead><tr><th>iss</th><th>jti</th><th>expires at</th><th>expires in</th></tr></thead><tbody>${rows}</tbody></table>`)
+    + (rows === '' ? '' : `<table class="lt"><thead><tr><th>iss</th><th>jti</th><th>${escapeHtml(words.expiresAt)}</th><th>${escapeHtml(words.expiresIn)}</th></tr></thead><tbody>${rows}</tbody></table>`)
     + `${more}</div>`;
   const text = [heading, ...shown.map((e) => `  ${e.jti === mark ? '→' : ' '} ${e.iss}  ${e.jti}  until ${e.expires_at} (${e.expires_in} s)`), ...(more === '' ? [] : [`  ${others}`])].join('\n');
   return { data: { 'text/html': html, 'text/plain': text }, metadata: {} };
 }
 
 /** Asks the lab server for its replay list over HTTP (GET /lab/replay) and shows it. */
-export async function showReplay(tslab: TslabModule, lab: Lab, mark?: string): Promise<ReplayListing> {
+export async function showReplay(tslab: TslabModule, lab: Lab, mark?: string, language: LabLanguage = notebookLanguage()): Promise<ReplayListing> {
   const answer = await lab.request(`${lab.httpUrl}/lab/replay`);
   if (answer.status !== 200) throw new Error(`GET /lab/replay answered HTTP ${answer.status}: ${bodyText(answer.body)}`);
   const listing = answer.body as ReplayListing;
-  displayBundle(tslab, replayBundle(listing, mark));
+  displayBundle(tslab, replayBundle(listing, mark, language));
   return listing;
 }
 
@@ -396,27 +402,27 @@ export interface PredictedCase {
  * one table (never throws): each row with the learner's guess, the server's status, error, code and
  * failed check, so a drill of ten requests stays one output.
  */
-export function checkPredictionTable(tslab: TslabModule, lab: Lab, cases: PredictedCase[]): PredictionResult[] {
+export function checkPredictionTable(tslab: TslabModule, lab: Lab, cases: PredictedCase[], language: LabLanguage = notebookLanguage()): PredictionResult[] {
+  const words = HELPER_LABELS[language];
   const results = cases.map((c) => comparePrediction(c.prediction, c.answer, traceOf(lab, c.answer)));
   const rows = cases.map((c, i) => {
     const trace = traceOf(lab, c.answer);
     const failed = trace?.checks.find((check) => !check.passed);
     const result = results[i]!;
-    const guess = result.lines.length === 0 ? '(no prediction yet)' : result.lines.map((l) => `${l.member} ${l.predicted}`).join(', ');
+    const guess = result.lines.length === 0 ? words.noPredictionYet : result.lines.map((l) => `${l.member} ${l.predicted}`).join(', ');
     const mark = result.lines.length === 0 ? '·' : result.matched ? '✓' : '✗';
     const server = [`HTTP ${c.answer.status}`, c.answer.body?.error, trace?.outcome.code, failed === undefined ? undefined : `check "${failed.name}"`].filter((x) => x !== undefined).join(', ');
     return { mark, name: c.name, guess, server, spec: failed?.spec ?? '', matched: result.matched };
   });
   const right = results.filter((r) => r.matched).length;
   const written = results.filter((r) => r.lines.length > 0).length;
-  const heading = written === 0
-    ? `No predictions written yet: here is what the server answered to all ${cases.length}. Fill in the table above and run both cells again.`
-    : `${right} of ${cases.length} predicted right${written < cases.length ? ` (${cases.length - written} left blank)` : ''}. A ✗ is a rule worth rereading: the last column cites it.`;
-  const html = `<div class="lab-prediction"><p>${escapeHtml(heading)}</p><table class="lt"><thead><tr><th>case</th><th>you predicted</th><th>the server</th><th>rule</th></tr></thead><tbody>`
+  const heading = written === 0 ? words.noPredictions(cases.length) : words.predictedRight(right, cases.length, cases.length - written);
+  const col = words.columns;
+  const html = `<div class="lab-prediction" lang="${language}"><p>${escapeHtml(heading)}</p><table class="lt"><thead><tr><th>${escapeHtml(col.case)}</th><th>${escapeHtml(col.predicted)}</th><th>${escapeHtml(col.server)}</th><th>${escapeHtml(col.rule)}</th></tr></thead><tbody>`
     // The mark shares the case's cell: a column of one symbol would be squeezed to nothing by notebook table CSS.
     + rows.map((r) => `<tr class="${r.matched ? 'pass' : 'fail'}"><td style="white-space:nowrap">${r.mark} ${escapeHtml(r.name)}</td><td>${escapeHtml(r.guess)}</td><td>${escapeHtml(r.server)}</td><td>${escapeHtml(r.spec)}</td></tr>`).join('')
     + '</tbody></table></div>';
-  const text = [heading, ...rows.map((r) => `  ${r.mark} ${r.name}: you predicted ${r.guess}; the server: ${r.server}`)].join('\n');
+  const text = [heading, ...rows.map((r) => `  ${words.caseLine(r.mark, r.name, r.guess, r.server)}`)].join('\n');
   displayBundle(tslab, { data: { 'text/html': html, 'text/plain': text }, metadata: {} });
   return results;
 }

@@ -9,7 +9,8 @@
  * goes through escapeHtml, and diagram labels are reduced to a safe alphabet first.
  */
 import { specLinks } from './spec-links.js';
-import { traceMethod, traceResult } from './trace-summary.js';
+import { TRACE_LABELS, type LabLanguage, type TraceLabels } from './trace-labels.js';
+import { traceMethod, traceResult, type TraceResult } from './trace-summary.js';
 import type { CertificateSummary, Trace } from './traces.js';
 
 export function escapeHtml(text: string): string {
@@ -64,8 +65,8 @@ const TRACE_STYLE = `
 .lab-trace a{color:#0969da}
 `.replace(/\n/g, '');
 
-function table(rows: readonly (readonly [string, string])[], head?: readonly [string, string]): string {
-  if (rows.length === 0) return '<p class="muted">none</p>';
+function table(rows: readonly (readonly [string, string])[], head?: readonly [string, string], none = TRACE_LABELS.en.sections.none): string {
+  if (rows.length === 0) return `<p class="muted">${escapeHtml(none)}</p>`;
   const thead = head === undefined ? '' : `<thead><tr><th>${escapeHtml(head[0])}</th><th>${escapeHtml(head[1])}</th></tr></thead>`;
   return `<table class="lt">${thead}<tbody>${rows.map(([k, v]) => `<tr><td class="k">${code(k)}</td><td>${v}</td></tr>`).join('')}</tbody></table>`;
 }
@@ -77,25 +78,24 @@ export function renderSpecLinks(spec: string | undefined): string {
     : `<a href="${escapeHtml(link.url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(link.text)}</a>`)).join('; ');
 }
 
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
-
-/** A duration in words: "42 s", "3 min", "5 h", "2 days". */
-export function describeDuration(seconds: number): string {
+/** A duration in words: "42 s", "3 min", "5 h", "2 days" (「42 秒」 … in Japanese). */
+export function describeDuration(seconds: number, language: LabLanguage = 'en'): string {
+  const words = TRACE_LABELS[language].duration;
   const s = Math.abs(Math.round(seconds));
-  if (s < 90) return `${s} s`;
-  if (s < 90 * 60) return `${Math.round(s / 60)} min`;
-  if (s < 36 * 3600) return `${Math.round(s / 3600)} h`;
-  return plural(Math.round(s / 86400), 'day');
+  if (s < 90) return words.seconds(s);
+  if (s < 90 * 60) return words.minutes(Math.round(s / 60));
+  if (s < 36 * 3600) return words.hours(Math.round(s / 3600));
+  return words.days(Math.round(s / 86400));
 }
 
 /** How a time claim stood at the moment of the request: "in 42 s", "expired 3 min ago", "12 s ago". */
-export function describeTimeClaim(claim: string, value: number, requestTime: number): string {
+export function describeTimeClaim(claim: string, value: number, requestTime: number, language: LabLanguage = 'en'): string {
+  const words = TRACE_LABELS[language].time;
   const delta = value - requestTime;
-  if (claim === 'exp') return delta > 0 ? `in ${describeDuration(delta)}` : delta === 0 ? 'expires now' : `expired ${describeDuration(delta)} ago`;
-  if (delta === 0) return 'now';
-  return delta > 0 ? `in ${describeDuration(delta)} (in the future)` : `${describeDuration(delta)} ago`;
+  const d = describeDuration(delta, language);
+  if (claim === 'exp') return delta > 0 ? words.expiresIn(d) : delta === 0 ? words.expiresNow : words.expiredAgo(d);
+  if (delta === 0) return words.now;
+  return delta > 0 ? words.future(d) : words.ago(d);
 }
 
 const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time']);
@@ -104,30 +104,35 @@ function jsonText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value, null, 2) ?? String(value);
 }
 
-function claimRows(claims: Record<string, unknown>, requestTime: number): [string, string][] {
+function claimRows(claims: Record<string, unknown>, requestTime: number, language: LabLanguage): [string, string][] {
   return Object.entries(claims).map(([name, value]) => {
     if (TIME_CLAIMS.has(name) && typeof value === 'number' && Number.isFinite(value)) {
       const date = new Date(value * 1000);
-      const when = Number.isNaN(date.getTime()) ? 'not a valid date' : date.toISOString().replace('.000Z', 'Z');
-      return [name, `${code(String(value))} <span class="muted">= ${escapeHtml(when)}, ${escapeHtml(describeTimeClaim(name, value, requestTime))}</span>`];
+      const when = Number.isNaN(date.getTime()) ? TRACE_LABELS[language].time.invalidDate : date.toISOString().replace('.000Z', 'Z');
+      return [name, `${code(String(value))} <span class="muted">= ${escapeHtml(when)}, ${escapeHtml(describeTimeClaim(name, value, requestTime, language))}</span>`];
     }
     return [name, code(jsonText(value))];
   });
 }
 
-function renderCertificate(cert: CertificateSummary, requestTime: number): string {
+/** The header a trusted proxy forwarded the certificate in, as it is spelled on the wire. */
+const forwardedIn = (cert: CertificateSummary): string | undefined => (cert.source === 'tls' ? undefined : cert.source === 'x-ssl-cert' ? 'X-Ssl-Cert' : 'Client-Cert');
+
+function renderCertificate(cert: CertificateSummary, requestTime: number, language: LabLanguage): string {
+  const words = TRACE_LABELS[language].certificate;
   const notAfter = Date.parse(cert.notAfter) / 1000;
-  const validity = Number.isNaN(notAfter) ? '' : ` <span class="muted">(${escapeHtml(describeTimeClaim('exp', notAfter, requestTime))})</span>`;
-  const source = cert.source === 'tls' ? 'the TLS handshake' : `the ${cert.source === 'x-ssl-cert' ? 'X-Ssl-Cert' : 'Client-Cert'} header of a trusted proxy`;
+  const validity = Number.isNaN(notAfter) ? '' : ` <span class="muted">(${escapeHtml(describeTimeClaim('exp', notAfter, requestTime, language))})</span>`;
+  const header = forwardedIn(cert);
+  const source = header === undefined ? words.tls : words.proxy(header);
   return table([
     ['subject', code(cert.subject)],
-    ['subjectAltName', cert.subjectAltName === undefined ? '<span class="muted">none</span>' : code(cert.subjectAltName)],
+    ['subjectAltName', cert.subjectAltName === undefined ? `<span class="muted">${escapeHtml(words.none)}</span>` : code(cert.subjectAltName)],
     ['x5t#S256', code(cert['x5t#S256'])],
-    ['issuer', `${code(cert.issuer)}${cert.selfIssued ? ' <span class="muted">(self-issued)</span>' : ''}`],
+    ['issuer', `${code(cert.issuer)}${cert.selfIssued ? ` <span class="muted">${escapeHtml(words.selfIssued)}</span>` : ''}`],
     ['validity', `${escapeHtml(cert.notBefore)} → ${escapeHtml(cert.notAfter)}${validity}`],
     ['serial', code(cert.serialNumber)],
-    ['received from', `${escapeHtml(source)}, ${cert.chainLength === 0 ? 'with no intermediate certificates' : `with ${escapeHtml(plural(cert.chainLength, 'more certificate'))} in the chain`}`],
-  ]);
+    [words.receivedFrom, `${escapeHtml(source)}, ${escapeHtml(cert.chainLength === 0 ? words.noChain : words.chain(cert.chainLength))}`],
+  ], undefined, TRACE_LABELS[language].sections.none);
 }
 
 function parameterRows(values: Record<string, unknown> | undefined): [string, string][] {
@@ -141,45 +146,6 @@ export function diagramLabel(text: string, max = 40): string {
   return safe.length > max ? `${safe.slice(0, max - 3)}...` : safe;
 }
 
-/**
- * The exchange as a mermaid sequence diagram: client → authorization server, with the TLS handshake
- * (RFC 8705 §2) and a TLS-terminating proxy (certificate forwarded in a header) when they occurred.
- */
-export function traceSequenceDiagram(trace: Trace): string {
-  const request = trace.request;
-  const cert = request.certificate;
-  const viaProxy = (cert !== undefined && cert.source !== 'tls') || request.headers['x-forwarded-for'] !== undefined;
-  const method = traceMethod(trace);
-  const result = traceResult(trace);
-  const client = trace.clientId === undefined ? 'Client' : `Client ${diagramLabel(trace.clientId, 24)}`;
-  const lines = ['sequenceDiagram', `  participant C as ${client}`];
-  if (viaProxy) lines.push('  participant P as TLS-terminating proxy');
-  lines.push('  participant AS as Authorization server');
-  const call = `${diagramLabel(request.method, 10)} ${diagramLabel(request.path)}${method === undefined ? '' : ` with ${diagramLabel(method.name)}`}`;
-  const certName = cert === undefined ? '' : ` (${diagramLabel(cert.subject, 32)})`;
-  if (viaProxy) {
-    lines.push(cert === undefined ? '  C->>P: TLS handshake' : `  C->>P: TLS handshake, client certificate${certName}`);
-    lines.push(`  C->>P: ${call}`);
-    lines.push(cert === undefined ? `  P->>AS: ${call}` : `  P->>AS: ${call} + certificate in ${cert.source === 'x-ssl-cert' ? 'X-Ssl-Cert' : 'Client-Cert'}`);
-  } else {
-    if (request.listener === 'https') lines.push(cert === undefined ? '  C->>AS: TLS handshake, no client certificate' : `  C->>AS: mutual TLS handshake, client certificate${certName}`);
-    lines.push(`  C->>AS: ${call}`);
-  }
-  const failed = trace.checks.find((c) => !c.passed);
-  const passed = trace.checks.filter((c) => c.passed).length;
-  if (trace.checks.length > 0) {
-    lines.push(failed === undefined
-      ? `  Note over AS: ${plural(passed, 'check')} passed`
-      : `  Note over AS: ${passed} passed, ${diagramLabel(failed.name, 30)} failed`);
-  }
-  const answer = result.kind === 'refused'
-    ? `${trace.response.status} ${diagramLabel(result.error ?? 'error')}`
-    : `${trace.response.status} ${result.kind === 'issued' ? 'access token issued' : 'OK'}`;
-  lines.push(`  ${viaProxy ? 'AS-->>P' : 'AS-->>C'}: ${answer}`);
-  if (viaProxy) lines.push(`  P-->>C: ${answer}`);
-  return lines.join('\n');
-}
-
 /** How each side of the exchange is named in the diagram and in its sentence. */
 function exchangeParts(trace: Trace) {
   const request = trace.request;
@@ -189,23 +155,60 @@ function exchangeParts(trace: Trace) {
 }
 
 /**
+ * The exchange as a mermaid sequence diagram: client → authorization server, with the TLS handshake
+ * (RFC 8705 §2) and a TLS-terminating proxy (certificate forwarded in a header) when they occurred.
+ * Only the diagram's own words follow `language`; every value from the trace passes diagramLabel.
+ */
+export function traceSequenceDiagram(trace: Trace, language: LabLanguage = 'en'): string {
+  const words = TRACE_LABELS[language].diagram;
+  const { request, cert, viaProxy, method, result, failed, passed } = exchangeParts(trace);
+  const client = trace.clientId === undefined ? words.client : `${words.client} ${diagramLabel(trace.clientId, 24)}`;
+  const lines = ['sequenceDiagram', `  participant C as ${client}`];
+  if (viaProxy) lines.push(`  participant P as ${words.proxy}`);
+  lines.push(`  participant AS as ${words.server}`);
+  const call = `${diagramLabel(request.method, 10)} ${diagramLabel(request.path)}${method === undefined ? '' : ` ${words.with} ${diagramLabel(method.name)}`}`;
+  const certName = cert === undefined ? '' : ` (${diagramLabel(cert.subject, 32)})`;
+  if (viaProxy) {
+    lines.push(cert === undefined ? `  C->>P: ${words.tlsHandshake}` : `  C->>P: ${words.tlsHandshakeCertificate}${certName}`);
+    lines.push(`  C->>P: ${call}`);
+    lines.push(cert === undefined ? `  P->>AS: ${call}` : `  P->>AS: ${call} + ${words.certificateIn(forwardedIn(cert) ?? 'Client-Cert')}`);
+  } else {
+    if (request.listener === 'https') lines.push(cert === undefined ? `  C->>AS: ${words.tlsNoCertificate}` : `  C->>AS: ${words.mutualTls}${certName}`);
+    lines.push(`  C->>AS: ${call}`);
+  }
+  if (trace.checks.length > 0) {
+    lines.push(failed === undefined ? `  Note over AS: ${words.passed(passed)}` : `  Note over AS: ${words.passedFailed(passed, diagramLabel(failed.name, 30))}`);
+  }
+  const answer = result.kind === 'refused'
+    ? `${trace.response.status} ${diagramLabel(result.error ?? 'error')}`
+    : `${trace.response.status} ${result.kind === 'issued' ? words.tokenIssued : words.ok}`;
+  lines.push(`  ${viaProxy ? 'AS-->>P' : 'AS-->>C'}: ${answer}`);
+  if (viaProxy) lines.push(`  P-->>C: ${answer}`);
+  return lines.join('\n');
+}
+
+/**
  * The diagram told in one sentence: the text/plain fallback of the text/vnd.mermaid output, for front
  * ends that do not draw mermaid (nbconvert 6.5, the classic Notebook, a terminal).
  */
-export function traceDiagramSentence(trace: Trace): string {
+export function traceDiagramSentence(trace: Trace, language: LabLanguage = 'en'): string {
   const { request, cert, viaProxy, method, result, failed, passed } = exchangeParts(trace);
-  const who = trace.clientId === undefined ? 'A client' : `Client ${trace.clientId}`;
-  const how = method === undefined ? '' : ` (${method.name})`;
-  const path = viaProxy ? ' through a TLS-terminating proxy' : '';
-  const tls = cert === undefined
-    ? (request.listener === 'https' ? ' over TLS without a client certificate' : ' over plain HTTP')
-    : ` with the client certificate ${cert.subject}${cert.source === 'tls' ? ' from the TLS handshake' : ` forwarded in ${cert.source === 'x-ssl-cert' ? 'X-Ssl-Cert' : 'Client-Cert'}`}`;
-  const checks = trace.checks.length === 0 ? ''
-    : failed === undefined ? `; ${plural(passed, 'check')} passed` : `; ${plural(passed, 'check')} passed and ${failed.name} failed`;
-  const answer = result.kind === 'refused'
-    ? `${trace.response.status}${result.error === undefined ? '' : ` ${result.error}`}`
-    : `${trace.response.status}${result.kind === 'issued' ? ' with an access token' : ''}`;
-  return `${who} sent ${request.method} ${request.path}${how} to the authorization server${path}${tls}${checks}; the server answered ${answer}.`;
+  return TRACE_LABELS[language].sentence({
+    client: trace.clientId,
+    method: method?.name,
+    call: `${request.method} ${request.path}`,
+    viaProxy,
+    transport: cert === undefined ? { kind: request.listener === 'https' ? 'tls' : 'http' } : { kind: 'certificate', subject: cert.subject, header: forwardedIn(cert) },
+    checks: trace.checks.length === 0 ? undefined : { passed, failed: failed?.name },
+    answer: { status: trace.response.status, error: result.kind === 'refused' ? result.error : undefined, token: result.kind === 'issued' },
+  });
+}
+
+/** The verdict badge's words: "refused: invalid_client", 「拒否: invalid_client」. */
+function verdictLabel(result: TraceResult, status: number, words: TraceLabels): string {
+  if (result.kind === 'issued') return words.verdict.issued;
+  if (result.kind === 'accepted') return words.verdict.accepted(status);
+  return words.verdict.refused(result.error, status);
 }
 
 export interface RenderTraceOptions {
@@ -216,9 +219,13 @@ export interface RenderTraceOptions {
    * <pre class="mermaid"> that the viewer draws.
    */
   form?: 'compact' | 'full';
+  /** The language of the fixed words (headings, verdicts, column names); what the server found stays as written. Default en. */
+  language?: LabLanguage;
 }
 
-function renderTrace(trace: Trace, form: 'compact' | 'full'): string {
+function renderTrace(trace: Trace, form: 'compact' | 'full', language: LabLanguage): string {
+  const words = TRACE_LABELS[language];
+  const none = words.sections.none;
   const full = form === 'full';
   const requestTime = Math.floor(Date.parse(trace.time) / 1000);
   const result = traceResult(trace);
@@ -230,53 +237,55 @@ function renderTrace(trace: Trace, form: 'compact' | 'full'): string {
   const subheading = (text: string) => (full ? `<h4>${text}</h4>` : `<div class="lab-trace-sub">${text}</div>`);
   const folded = (name: string, title: string, body: string) => (full ? `${heading(title)}${body}` : `<details class="lab-trace-${name}"><summary>${title}</summary>${body}</details>`);
 
-  const badge = result.kind === 'refused'
-    ? `<span class="badge refused">${escapeHtml(result.label)}</span>`
-    : `<span class="badge ok">${escapeHtml(result.label)}</span>`;
-  const head = `<div class="lab-trace-head">${badge}<span>${code(`${request.method} ${request.path}`)} on ${escapeHtml(request.listener)} → ${escapeHtml(String(trace.response.status))}</span>`
-    + (trace.clientId === undefined ? '' : `<span>client ${code(trace.clientId)}</span>`)
-    + (method === undefined ? '' : `<span>method ${code(method.name)} <span class="muted">(${escapeHtml(method.status)})</span></span>`)
-    + `<span class="muted">${escapeHtml(trace.time)} · ${escapeHtml(String(trace.durationMs))} ms · trace ${escapeHtml(trace.id)}</span></div>`;
+  const badge = `<span class="badge ${result.kind === 'refused' ? 'refused' : 'ok'}">${escapeHtml(verdictLabel(result, trace.response.status, words))}</span>`;
+  const head = `<div class="lab-trace-head">${badge}<span>${code(`${request.method} ${request.path}`)} ${escapeHtml(words.head.on)} ${escapeHtml(request.listener)} → ${escapeHtml(String(trace.response.status))}</span>`
+    + (trace.clientId === undefined ? '' : `<span>${escapeHtml(words.head.client)} ${code(trace.clientId)}</span>`)
+    + (method === undefined ? '' : `<span>${escapeHtml(words.head.method)} ${code(method.name)} <span class="muted">(${escapeHtml(words.head[method.status])})</span></span>`)
+    + `<span class="muted">${escapeHtml(trace.time)} · ${escapeHtml(String(trace.durationMs))} ms · ${escapeHtml(words.head.trace)} ${escapeHtml(trace.id)}</span></div>`;
 
+  const w = words.why;
   let why: string;
   if (failed !== undefined) {
-    why = `<div class="why"><p><strong>Refused at the check ${code(failed.name)}:</strong> <span class="lab-trace-failed-detail">${escapeHtml(failed.detail)}</span></p>`
-      + `<p>Rule: ${failed.spec === undefined ? '<span class="muted">not given</span>' : renderSpecLinks(failed.spec)}`
-      + `${result.error === undefined ? '' : ` · answered ${code(result.error)}`}${result.code === undefined ? '' : ` · lib code ${code(result.code)}`}</p></div>`;
+    why = `<div class="why"><p><strong>${escapeHtml(w.refusedAtCheck)} ${code(failed.name)}:</strong> <span class="lab-trace-failed-detail">${escapeHtml(failed.detail)}</span></p>`
+      + `<p>${escapeHtml(w.rule)}: ${failed.spec === undefined ? `<span class="muted">${escapeHtml(w.notGiven)}</span>` : renderSpecLinks(failed.spec)}`
+      + `${result.error === undefined ? '' : ` · ${escapeHtml(w.answered)} ${code(result.error)}`}${result.code === undefined ? '' : ` · ${escapeHtml(w.libCode)} ${code(result.code)}`}</p></div>`;
   } else if (result.kind === 'refused') {
     const description = typeof (trace.response.body as Record<string, unknown> | undefined)?.error_description === 'string'
       ? String((trace.response.body as Record<string, unknown>).error_description) : '';
-    why = `<div class="why"><p><strong>Refused${result.error === undefined ? '' : ` with ${code(result.error)}`}</strong>${description === '' ? '' : `: <span class="lab-trace-failed-detail">${escapeHtml(description)}</span>`}</p>`
-      + `${trace.outcome.spec === undefined ? '' : `<p>Rule: ${renderSpecLinks(trace.outcome.spec)}</p>`}</div>`;
+    why = `<div class="why"><p><strong>${result.error === undefined ? escapeHtml(w.refused) : `${escapeHtml(w.refusedWith)} ${code(result.error)}`}</strong>${description === '' ? '' : `: <span class="lab-trace-failed-detail">${escapeHtml(description)}</span>`}</p>`
+      + `${trace.outcome.spec === undefined ? '' : `<p>${escapeHtml(w.rule)}: ${renderSpecLinks(trace.outcome.spec)}</p>`}</div>`;
   } else {
-    why = `<div class="why ok"><p><strong>${trace.checks.length === 0 ? 'Answered' : `All ${plural(trace.checks.length, 'check')} passed`}</strong>${method?.status === 'verified' ? ` · the client authenticated with ${code(method.name)}` : ''}</p></div>`;
+    why = `<div class="why ok"><p><strong>${escapeHtml(trace.checks.length === 0 ? w.answeredOnly : w.allPassed(trace.checks.length))}</strong>${method?.status === 'verified' ? ` · ${escapeHtml(w.authenticatedWith)} ${code(method.name)}` : ''}</p></div>`;
   }
 
+  const sec = words.sections;
+  const muted = (text: string) => ` <span class="muted">${escapeHtml(text)}</span>`;
   const diagram = full
-    ? `<h3>The exchange</h3><pre class="mermaid lab-trace-diagram">${escapeHtml(traceSequenceDiagram(trace))}</pre>`
+    ? `<h3>${escapeHtml(sec.exchange)}</h3><pre class="mermaid lab-trace-diagram">${escapeHtml(traceSequenceDiagram(trace, language))}</pre>`
     : '';
 
-  let inputs = `${subheading('Headers that matter')}${table(Object.entries(request.headers).map(([k, v]) => [k, code(v)]))}`;
-  if (request.form !== undefined) inputs += `${subheading('Form parameters <span class="muted">(secrets masked)</span>')}${table(parameterRows(request.form))}`;
-  if (request.query !== undefined) inputs += `${subheading('Query parameters')}${table(parameterRows(request.query))}`;
-  if (request.json !== undefined) inputs += `${subheading('JSON body <span class="muted">(secrets masked)</span>')}<pre>${escapeHtml(jsonText(request.json))}</pre>`;
+  let inputs = `${subheading(escapeHtml(sec.headers))}${table(Object.entries(request.headers).map(([k, v]) => [k, code(v)]), undefined, none)}`;
+  if (request.form !== undefined) inputs += `${subheading(`${escapeHtml(sec.form)}${muted(sec.secretsMasked)}`)}${table(parameterRows(request.form), undefined, none)}`;
+  if (request.query !== undefined) inputs += `${subheading(escapeHtml(sec.query))}${table(parameterRows(request.query), undefined, none)}`;
+  if (request.json !== undefined) inputs += `${subheading(`${escapeHtml(sec.json)}${muted(sec.secretsMasked)}`)}<pre>${escapeHtml(jsonText(request.json))}</pre>`;
   for (const [name, jwt] of Object.entries(request.jwts ?? {})) {
-    inputs += subheading(`${escapeHtml(name)}: decoded, not verified <span class="muted">(times relative to the request)</span>`)
-      + `<table class="lt"><thead><tr><th>JOSE header</th><th>claims</th></tr></thead><tbody><tr><td>${table(claimRows(jwt.header, requestTime))}</td><td>${table(claimRows(jwt.payload, requestTime))}</td></tr></tbody></table>`;
+    inputs += subheading(`${escapeHtml(sec.decoded(name))}${muted(sec.timesRelative)}`)
+      + `<table class="lt"><thead><tr><th>${escapeHtml(sec.joseHeader)}</th><th>${escapeHtml(sec.claims)}</th></tr></thead><tbody><tr><td>${table(claimRows(jwt.header, requestTime, language), undefined, none)}</td><td>${table(claimRows(jwt.payload, requestTime, language), undefined, none)}</td></tr></tbody></table>`;
   }
-  if (request.certificate !== undefined) inputs += `${subheading('Client certificate')}${renderCertificate(request.certificate, requestTime)}`;
+  if (request.certificate !== undefined) inputs += `${subheading(escapeHtml(sec.certificate))}${renderCertificate(request.certificate, requestTime, language)}`;
 
+  const col = words.checkColumns;
   const checks = trace.checks.length === 0
-    ? `${heading('Checks')}<p class="muted">this endpoint made no client-authentication checks</p>`
-    : `${heading('Checks, in the order the server made them')}<table class="lt lab-trace-checks"><thead><tr><th>#</th><th></th><th>check</th><th>what the server found</th><th>rule</th></tr></thead><tbody>${
+    ? `${heading(escapeHtml(sec.checks))}<p class="muted">${escapeHtml(sec.noChecks)}</p>`
+    : `${heading(escapeHtml(sec.checksInOrder))}<table class="lt lab-trace-checks"><thead><tr><th>#</th><th></th><th>${escapeHtml(col.check)}</th><th>${escapeHtml(col.found)}</th><th>${escapeHtml(col.rule)}</th></tr></thead><tbody>${
       trace.checks.map((check, i) => `<tr class="${check.passed ? 'pass' : 'fail'}"><td class="n muted"><span>${i + 1}</span></td><td class="mark"><span>${check.passed ? '✓' : '✗'}</span></td>`
         + `<td class="k">${code(check.name)}</td><td>${escapeHtml(check.detail)}</td><td class="spec">${renderSpecLinks(check.spec)}</td></tr>`).join('')}</tbody></table>`;
-  const notes = trace.notes.length === 0 ? '' : folded('notes', 'Notes', `<ul>${trace.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
-  const response = `<p>${code(`HTTP ${trace.response.status}`)}</p>${table(Object.entries(trace.response.headers).map(([k, v]) => [k, code(v)]))}`
-    + (trace.response.body === undefined ? '' : `${subheading('Body <span class="muted">(tokens masked)</span>')}<pre>${escapeHtml(jsonText(trace.response.body))}</pre>`);
+  const notes = trace.notes.length === 0 ? '' : folded('notes', escapeHtml(sec.notes), `<ul>${trace.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
+  const response = `<p>${code(`HTTP ${trace.response.status}`)}</p>${table(Object.entries(trace.response.headers).map(([k, v]) => [k, code(v)]), undefined, none)}`
+    + (trace.response.body === undefined ? '' : `${subheading(`${escapeHtml(sec.body)}${muted(sec.tokensMasked)}`)}<pre>${escapeHtml(jsonText(trace.response.body))}</pre>`);
 
-  return `<div class="lab-trace lab-trace-${form}" data-trace-id="${escapeHtml(trace.id)}" data-result="${result.kind}"><style>${TRACE_STYLE}</style>`
-    + `${head}${why}${diagram}${checks}${folded('inputs', 'What came in', inputs)}${notes}${folded('response', 'What went out', response)}</div>`;
+  return `<div class="lab-trace lab-trace-${form}" lang="${language}" data-trace-id="${escapeHtml(trace.id)}" data-result="${result.kind}"><style>${TRACE_STYLE}</style>`
+    + `${head}${why}${diagram}${checks}${folded('inputs', escapeHtml(sec.inputs), inputs)}${notes}${folded('response', escapeHtml(sec.response), response)}</div>`;
 }
 
 /**
@@ -284,8 +293,9 @@ function renderTrace(trace: Trace, form: 'compact' | 'full'): string {
  * and response folded. `{ form: 'full' }` is the viewer's detail, with the diagram's mermaid source.
  */
 export function renderTraceHtml(trace: Trace | undefined, options: RenderTraceOptions = {}): string {
-  if (trace === undefined) return '<p><em>no trace recorded</em></p>';
-  return renderTrace(trace, options.form ?? 'compact');
+  const language = options.language ?? 'en';
+  if (trace === undefined) return `<p><em>${escapeHtml(TRACE_LABELS[language].noTrace)}</em></p>`;
+  return renderTrace(trace, options.form ?? 'compact', language);
 }
 
 /** A MIME bundle as a Jupyter display_data output carries it (nbformat 4 `data` and `metadata`). */
@@ -300,11 +310,11 @@ export interface MimeBundle {
  * sentence as its text/plain fallback. Two outputs, since a front end shows only the richest type
  * of one bundle.
  */
-export function traceOutputs(trace: Trace | undefined): MimeBundle[] {
-  if (trace === undefined) return [{ data: { 'text/html': renderTraceHtml(undefined), 'text/plain': formatTrace(undefined) }, metadata: {} }];
+export function traceOutputs(trace: Trace | undefined, language: LabLanguage = 'en'): MimeBundle[] {
+  if (trace === undefined) return [{ data: { 'text/html': renderTraceHtml(undefined, { language }), 'text/plain': formatTrace(undefined) }, metadata: {} }];
   return [
-    { data: { 'text/html': renderTraceHtml(trace), 'text/plain': formatTrace(trace) }, metadata: {} },
-    { data: { 'text/vnd.mermaid': traceSequenceDiagram(trace), 'text/plain': traceDiagramSentence(trace) }, metadata: {} },
+    { data: { 'text/html': renderTraceHtml(trace, { language }), 'text/plain': formatTrace(trace) }, metadata: {} },
+    { data: { 'text/vnd.mermaid': traceSequenceDiagram(trace, language), 'text/plain': traceDiagramSentence(trace, language) }, metadata: {} },
   ];
 }
 
@@ -313,9 +323,9 @@ export function traceOutputs(trace: Trace | undefined): MimeBundle[] {
  * (JupyterLab 4.1+ draws it), then the compact HTML, on one line so that no blank line in a value
  * can end the Markdown HTML block (newlines inside <pre> become &#10;).
  */
-export function renderTraceMarkdown(trace: Trace | undefined): string {
-  if (trace === undefined) return '_no trace recorded_';
-  return `\`\`\`mermaid\n${traceSequenceDiagram(trace)}\n\`\`\`\n\n${renderTrace(trace, 'compact').replace(/\n/g, '&#10;')}\n`;
+export function renderTraceMarkdown(trace: Trace | undefined, language: LabLanguage = 'en'): string {
+  if (trace === undefined) return `_${TRACE_LABELS[language].noTrace}_`;
+  return `\`\`\`mermaid\n${traceSequenceDiagram(trace, language)}\n\`\`\`\n\n${renderTrace(trace, 'compact', language).replace(/\n/g, '&#10;')}\n`;
 }
 
 /** A trace as text: the request line, each check with ✓/✗ and its spec section, and the response. */

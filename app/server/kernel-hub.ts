@@ -137,6 +137,11 @@ export class KernelHub {
     for (const res of room.clients) res.write(text);
   }
 
+  /** The last 8,000 characters the notebook's kernel process wrote outside the messaging protocol (and the hub's notes on it). */
+  log(notebook: string): string {
+    return this.rooms.get(notebook)?.log ?? '';
+  }
+
   status(notebook: string): { status: KernelStatus; reason: string | undefined } {
     const kernel = this.rooms.get(notebook)?.kernel;
     if (kernel === undefined) return { status: this.rooms.get(notebook)?.starting === undefined ? 'dead' : 'starting', reason: kernel === undefined ? 'not started' : undefined };
