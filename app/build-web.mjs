@@ -8,7 +8,7 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const outdir = here('./dist/web');
 mkdirSync(outdir, { recursive: true });
 await build({
-  entryPoints: [here('./web/notebook.ts')],
+  entryPoints: [here('./web/notebook.ts'), here('./web/document.ts')],
   bundle: true,
   format: 'esm',
   splitting: true,

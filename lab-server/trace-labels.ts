@@ -114,10 +114,10 @@ const ja: TraceLabels = {
   duration: { seconds: (n) => `${n} 秒`, minutes: (n) => `${n} 分`, hours: (n) => `${n} 時間`, days: (n) => `${n} 日` },
   time: { expiresIn: (d) => `${d}後に期限切れ`, expiresNow: 'いま期限切れ', expiredAgo: (d) => `${d}前に期限切れ`, now: 'いま', future: (d) => `${d}後 (未来)`, ago: (d) => `${d}前`, invalidDate: '有効な日時ではない' },
   verdict: { issued: '発行', accepted: (s) => `受理 (${s})`, refused: (e, s) => (e === undefined ? `拒否 (${s})` : `拒否: ${e}`) },
-  head: { on: '受信', client: 'クライアント', method: '方式', verified: '検証済み', presented: '提示のみ', trace: 'トレース' },
+  head: { on: '·', client: 'クライアント', method: '方式', verified: '検証済み', presented: '提示のみ', trace: 'トレース' },
   why: {
     refusedAtCheck: '拒否したチェック', rule: '根拠', notGiven: '記載なし', answered: '応答', libCode: 'lib のコード',
-    refused: '拒否', refusedWith: '拒否', answeredOnly: '応答済み', allPassed: (n) => `${n} 件のチェックをすべて通過`, authenticatedWith: 'クライアントは次の方式で認証されました',
+    refused: '拒否', refusedWith: '拒否', answeredOnly: '応答済み', allPassed: (n) => `${n} 件のチェックをすべて通過`, authenticatedWith: 'クライアント認証の方式:',
   },
   sections: {
     exchange: 'やり取り', headers: '判断に使ったヘッダー', form: 'フォームパラメーター', query: 'クエリパラメーター', json: 'JSON ボディ',

@@ -62,8 +62,11 @@ export function summarizeTrace(trace: Record<string, unknown>, labUrl: string): 
 
 export interface KernelHubOptions {
   spec: KernelSpec;
-  /** The kernels' working directory (Jupyter's: the notebook's folder). */
-  cwd: string;
+  /**
+   * A kernel's working directory: Jupyter's, the notebook's folder (so notebooks/ja for the Japanese
+   * edition, whose outputs read their language from it). A string is one folder for every notebook.
+   */
+  cwd: string | ((notebook: string) => string);
   /** Where kernels announce the labs their cells start (this app's /api/labs/<notebook>). */
   labsUrl: (notebook: string) => string;
   env?: NodeJS.ProcessEnv;
@@ -76,6 +79,8 @@ const KEEP_TRACES = 200;
 /** A kernel started before any notebook asked: its labs URL names it until a notebook takes it. */
 interface Spare {
   name: string;
+  /** The folder it was started in: only a notebook of that folder takes it. */
+  cwd: string;
   kernel: KernelSession;
   launched: Promise<void>;
   /** Where its log goes: nowhere until a notebook takes it. */
@@ -92,17 +97,32 @@ export class KernelHub {
 
   constructor(private readonly options: KernelHubOptions) {}
 
-  /** Starts the spare kernel if there is none (and the hub keeps one). */
-  keepSpare(): void {
-    if (this.options.spareKernel === false || this.spare !== undefined || this.closed) return;
+  private cwdOf(notebook: string): string {
+    return typeof this.options.cwd === 'string' ? this.options.cwd : this.options.cwd(notebook);
+  }
+
+  /**
+   * Starts the spare kernel if there is none (and the hub keeps one), in the folder of `forNotebook`'s
+   * edition: a learner on the Japanese index is about to open a Japanese chapter.
+   */
+  keepSpare(forNotebook = ''): void {
+    if (this.options.spareKernel === false || this.closed) return;
+    const cwd = this.cwdOf(forNotebook);
+    if (this.spare !== undefined && this.spare.cwd === cwd) return;
+    if (this.spare !== undefined) {
+      // One spare at a time: the one for the other edition gives way.
+      const old = this.spare;
+      this.spare = undefined;
+      void old.launched.catch(() => {}).then(() => old.kernel.shutdown()).catch(() => {});
+    }
     const name = `~spare-${++this.spares}`;
     const log: Spare['log'] = { to: undefined };
     const kernel = new KernelSession(this.options.spec, {
-      cwd: this.options.cwd,
+      cwd,
       env: { ...(this.options.env ?? process.env), [NOTEBOOK_APP_LABS_ENV]: this.options.labsUrl(name) },
       log: (text) => log.to?.(text),
     });
-    const spare: Spare = { name, kernel, log, launched: kernel.launch() };
+    const spare: Spare = { name, cwd, kernel, log, launched: kernel.launch() };
     // A spare that fails to start is dropped; the next notebook starts its own kernel.
     spare.launched.catch(() => {
       if (this.spare === spare) this.spare = undefined;
@@ -155,8 +175,8 @@ export class KernelHub {
     if (room.starting !== undefined) return room.starting;
     this.broadcast(room, 'status', { status: 'starting' });
     const appendLog = (text: string) => (room.log = `${room.log}${text}`.slice(-8000));
-    const spare = this.spare;
-    this.spare = undefined;
+    const spare = this.spare?.cwd === this.cwdOf(notebook) ? this.spare : undefined;
+    if (spare !== undefined) this.spare = undefined;
     let kernel: KernelSession;
     let launched: Promise<void>;
     if (spare !== undefined) {
@@ -167,7 +187,7 @@ export class KernelHub {
       launched = spare.launched.catch(() => kernel.launch());
     } else {
       kernel = new KernelSession(this.options.spec, {
-        cwd: this.options.cwd,
+        cwd: this.cwdOf(notebook),
         env: { ...(this.options.env ?? process.env), [NOTEBOOK_APP_LABS_ENV]: this.options.labsUrl(notebook) },
         log: appendLog,
       });

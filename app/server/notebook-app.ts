@@ -12,8 +12,8 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { createWarmGrader, formatExercise, grade, loadCourse, readProgress, recordResults, resetExercise, writeProgress, type Course, type WarmGrader } from '@client-auth-lab/grader';
 import type { KernelSpec } from '../kernel/kernel-manager.js';
 import { isLoopbackHttpUrl, KernelHub } from './kernel-hub.js';
-import { listChapters, notebookFile, NotebookFileError, readNotebook, revertNotebook, saveNotebook } from './notebook-files.js';
-import { indexPage, notebookPage } from './pages.js';
+import { editionOf, EDITIONS, listChapters, notebookFile, NotebookFileError, readNotebook, revertNotebook, saveNotebook } from './notebook-files.js';
+import { documentPage, indexPage, notebookPage, type UiLanguage } from './pages.js';
 
 export interface NotebookAppOptions {
   /** The course root (exercises/, .lab/progress.json). */
@@ -45,6 +45,26 @@ export interface RunningNotebookApp {
 
 export const DEFAULT_UI_PORT = 8888;
 
+/** The cookie that keeps the language a learner chose with the index's switch. */
+const LANGUAGE_COOKIE = 'authlab_lang';
+/** The docs/ files the app shows as pages (the chapters link them). */
+const DOCUMENTS = new Set(['glossary.md', 'cheat-sheet.md']);
+
+/**
+ * The app's language for this request: the index's switch (?lang=, kept in a cookie), else the
+ * browser's language (Accept-Language, which the browser fills from its settings), else English.
+ */
+function uiLanguage(req: Request, res: Response): UiLanguage {
+  const asked = req.query.lang;
+  if (asked === 'en' || asked === 'ja') {
+    res.setHeader('Set-Cookie', `${LANGUAGE_COOKIE}=${asked}; Path=/; Max-Age=31536000; SameSite=Lax`);
+    return asked;
+  }
+  const kept = new RegExp(`(?:^|;\\s*)${LANGUAGE_COOKIE}=(en|ja)(?:;|$)`).exec(req.headers.cookie ?? '')?.[1];
+  if (kept === 'en' || kept === 'ja') return kept;
+  return req.acceptsLanguages('en', 'ja') === 'ja' ? 'ja' : 'en';
+}
+
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
   + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
@@ -73,7 +93,8 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
   let url = '';
   const hub = new KernelHub({
     spec: options.kernelSpec,
-    cwd: notebooksDir,
+    // Jupyter's habit: the kernel starts in the notebook's folder (notebooks/ja for the Japanese edition).
+    cwd: (notebook) => (editionOf(notebook).edition === 'en' ? notebooksDir : join(notebooksDir, editionOf(notebook).edition)),
     labsUrl: (notebook) => `${url}/api/labs/${encodeURIComponent(notebook)}`,
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.spareKernel === undefined ? {} : { spareKernel: options.spareKernel }),
@@ -104,27 +125,47 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
   if (web !== undefined) app.use('/static', express.static(web, { maxAge: 0 }));
 
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
-  app.get('/', (_req, res) => {
-    // A learner on the index is about to open a chapter: have a kernel ready for it (not while a
-    // chapter runs, where starting one would take the cores its cells need).
-    hub.keepSpare();
-    const c = course();
-    res.type('html').send(indexPage({ chapters: listChapters(notebooksDir), course: c, progress: readProgress(root), labServerUrl: options.labServerUrl, cheatSheet: existsSync(join(root, 'docs', 'cheat-sheet.md')) }));
+  app.get('/', (req, res) => {
+    const language = uiLanguage(req, res);
+    // A learner on the index is about to open a chapter (of the edition in their language): have a
+    // kernel ready for it (not while a chapter runs, where starting one would take the cores its cells need).
+    hub.keepSpare(language === 'en' ? '' : `${language}/`);
+    const editions = [...EDITIONS].sort((a, b) => Number(b === language) - Number(a === language)).map((edition) => ({ edition, chapters: listChapters(notebooksDir, edition) }));
+    res.type('html').send(indexPage({
+      language, editions, course: course(), progress: readProgress(root), labServerUrl: options.labServerUrl,
+      cheatSheet: existsSync(join(root, 'docs', 'cheat-sheet.md')), glossary: existsSync(join(root, 'docs', 'glossary.md')),
+    }));
   });
-  app.get('/docs/cheat-sheet.md', (_req, res) => {
-    const file = join(root, 'docs', 'cheat-sheet.md');
-    if (!existsSync(file)) return problem(res, 404, 'ERR_NOT_FOUND', 'docs/cheat-sheet.md is not in this checkout');
-    res.type('text/plain; charset=utf-8').sendFile(file);
+  const documentOf = (req: Request, res: Response): string | undefined => {
+    const name = String(req.params.name);
+    const file = join(root, 'docs', name);
+    if (!DOCUMENTS.has(name) || !existsSync(file)) {
+      problem(res, 404, 'ERR_NOT_FOUND', `docs/${name} is not a document of this checkout`);
+      return undefined;
+    }
+    return file;
+  };
+  app.get('/docs/raw/:name', (req, res) => {
+    const file = documentOf(req, res);
+    if (file !== undefined) res.type('text/markdown; charset=utf-8').sendFile(file);
   });
-  app.get('/notebooks/:name', (req, res) => {
+  app.get('/docs/:name', (req, res) => {
+    if (documentOf(req, res) === undefined) return;
+    if (web === undefined) return problem(res, 500, 'ERR_NOT_BUILT', 'the app\'s browser bundle is missing (app/dist/web): run npm install or npm run build');
+    res.type('html').send(documentPage(String(req.params.name), uiLanguage(req, res)));
+  });
+  const notebookPageFor = (name: string, req: Request, res: Response): void => {
     try {
-      notebookFile(notebooksDir, req.params.name);
+      notebookFile(notebooksDir, name);
     } catch (error) {
       return fromError(res, error);
     }
     if (web === undefined) return problem(res, 500, 'ERR_NOT_BUILT', 'the app\'s browser bundle is missing (app/dist/web): run npm install or npm run build');
-    res.type('html').send(notebookPage(req.params.name.replace(/\.ipynb$/, '')));
-  });
+    res.type('html').send(notebookPage(name.replace(/\.ipynb$/, ''), uiLanguage(req, res)));
+  };
+  app.get('/notebooks/:name', (req, res) => notebookPageFor(String(req.params.name), req, res));
+  // The Japanese edition: /notebooks/ja/03-client-assertions (its API names it ja%2F03-client-assertions).
+  app.get('/notebooks/ja/:name', (req, res) => notebookPageFor(`ja/${String(req.params.name)}`, req, res));
 
   app.get('/api/notebooks/:name', (req, res) => {
     try {
@@ -144,7 +185,8 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
   });
   app.post('/api/notebooks/:name/revert', (req, res) => {
     try {
-      res.json({ notebook: revertNotebook(notebookFile(notebooksDir, req.params.name), options.pristineDir) });
+      const pristine = options.pristineDir === undefined ? undefined : notebookFile(options.pristineDir, req.params.name);
+      res.json({ notebook: revertNotebook(notebookFile(notebooksDir, req.params.name), pristine) });
     } catch (error) {
       fromError(res, error);
     }
@@ -209,7 +251,9 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
   };
   app.get('/api/chapters/:stem/exercises', (req, res) => {
     const progress = readProgress(root);
-    const list = (course()?.exercises ?? []).filter((e) => e.chapter === req.params.stem).map((e) => ({
+    // Both editions of a chapter share its exercises.
+    const chapter = editionOf(String(req.params.stem)).chapter;
+    const list = (course()?.exercises ?? []).filter((e) => e.chapter === chapter).map((e) => ({
       id: e.id, title: e.title, file: `exercises/${e.chapter}/${e.file}`, points: e.points, hintCount: e.hints.length,
       solved: progress.solved[e.id] !== undefined, hints: e.hints.slice(0, progress.hintsShown[e.id] ?? 0),
     }));

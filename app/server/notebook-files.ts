@@ -31,11 +31,18 @@ export interface Notebook {
   cells: NotebookCell[];
 }
 
+/** The course's editions: English at the top of notebooks/, each other one a sub-folder with the same file names. */
+export type Edition = 'en' | 'ja';
+export const EDITIONS: readonly Edition[] = ['en', 'ja'];
+
 export interface Chapter {
   /** The file name, e.g. 03-client-assertions.ipynb. */
   file: string;
-  /** The file stem, e.g. 03-client-assertions. */
+  /** The notebook's name in the app's URLs: the file stem, after its edition's folder (03-client-assertions, ja/03-client-assertions). */
   stem: string;
+  /** The chapter the notebook teaches, the same in every edition (its exercises' chapter): 03-client-assertions. */
+  chapter: string;
+  edition: Edition;
   /** The text of the first heading of the first Markdown cell, or the stem. */
   title: string;
   /** Why the file cannot be opened, when it cannot. */
@@ -45,8 +52,15 @@ export interface Chapter {
 /** A notebook name from a URL: a plain file name ending in .ipynb, nothing that walks out of the folder. */
 export function notebookFile(dir: string, name: string): string {
   const file = name.endsWith('.ipynb') ? name : `${name}.ipynb`;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.ipynb$/.test(file) || file.includes('..')) throw new NotebookFileError('ERR_NOTEBOOK_NAME', `'${name}' is not a notebook name`);
-  return join(dir, file);
+  const match = /^(?:(ja)\/)?([A-Za-z0-9][A-Za-z0-9._-]*\.ipynb)$/.exec(file);
+  if (match === null || file.includes('..')) throw new NotebookFileError('ERR_NOTEBOOK_NAME', `'${name}' is not a notebook name`);
+  return match[1] === undefined ? join(dir, match[2] as string) : join(dir, match[1], match[2] as string);
+}
+
+/** A notebook name's edition and chapter: ja/03-client-assertions → ja, 03-client-assertions. */
+export function editionOf(name: string): { edition: Edition; chapter: string } {
+  const stem = name.replace(/\.ipynb$/, '');
+  return stem.startsWith('ja/') ? { edition: 'ja', chapter: stem.slice('ja/'.length) } : { edition: 'en', chapter: stem };
 }
 
 export function sourceText(source: string | string[] | undefined): string {
@@ -153,12 +167,9 @@ export function saveNotebook(file: string, value: unknown): Notebook {
   return notebook;
 }
 
-/** The committed text of a file: `git show HEAD:<path>`, or the copy in `pristineDir`. */
-export function originalText(file: string, pristineDir?: string): string {
-  if (pristineDir !== undefined) {
-    const copy = join(pristineDir, basename(file));
-    if (existsSync(copy)) return readFileSync(copy, 'utf8');
-  }
+/** The committed text of a file: `git show HEAD:<path>`, or `pristineCopy` when there is one. */
+export function originalText(file: string, pristineCopy?: string): string {
+  if (pristineCopy !== undefined && existsSync(pristineCopy)) return readFileSync(pristineCopy, 'utf8');
   try {
     const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: dirname(file), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     return execFileSync('git', ['show', `HEAD:${relative(top, file).split('\\').join('/')}`], { cwd: top, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 });
@@ -168,8 +179,8 @@ export function originalText(file: string, pristineDir?: string): string {
 }
 
 /** Puts the committed version back over the file and returns it. */
-export function revertNotebook(file: string, pristineDir?: string): Notebook {
-  const text = originalText(file, pristineDir);
+export function revertNotebook(file: string, pristineCopy?: string): Notebook {
+  const text = originalText(file, pristineCopy);
   const notebook = parseNotebook(text, file);
   writeFileSync(file, text);
   return notebook;
@@ -184,15 +195,17 @@ function firstHeading(notebook: Notebook): string | undefined {
   return undefined;
 }
 
-/** The chapters in file order, with their titles, and a problem where a file cannot be read. */
-export function listChapters(dir: string): Chapter[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.ipynb') && !f.startsWith('.')).sort().map((file) => {
-    const stem = file.slice(0, -'.ipynb'.length);
+/** One edition's chapters (`dir` is notebooks/) in file order, with their titles, and a problem where a file cannot be read. */
+export function listChapters(dir: string, edition: Edition = 'en'): Chapter[] {
+  const folder = edition === 'en' ? dir : join(dir, edition);
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder).filter((f) => f.endsWith('.ipynb') && !f.startsWith('.')).sort().map((file) => {
+    const chapter = file.slice(0, -'.ipynb'.length);
+    const stem = edition === 'en' ? chapter : `${edition}/${chapter}`;
     try {
-      return { file, stem, title: firstHeading(readNotebook(join(dir, file))) ?? stem, problem: undefined };
+      return { file, stem, chapter, edition, title: firstHeading(readNotebook(join(folder, file))) ?? chapter, problem: undefined };
     } catch (error) {
-      return { file, stem, title: stem, problem: (error as Error).message };
+      return { file, stem, chapter, edition, title: chapter, problem: (error as Error).message };
     }
   });
 }

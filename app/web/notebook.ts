@@ -4,6 +4,7 @@ import { javascript } from '@codemirror/lang-javascript';
 import { markdown as markdownLanguage } from '@codemirror/lang-markdown';
 import { Prec } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
+import { accessibleName, UI_WORDS, uiLanguage, type UiWords } from './i18n.js';
 import { drawDiagrams, joinText, markdownHtml, outputElement, stripAnsi, type Output } from './render.js';
 
 type CellType = 'markdown' | 'code' | 'raw';
@@ -37,6 +38,9 @@ interface TraceSummary { id: string; time: string; endpoint: string; clientId?: 
 
 const root = document.getElementById('app') as HTMLElement;
 const stem = root.dataset.notebook ?? '';
+const language = uiLanguage(root);
+const t = UI_WORDS[language];
+document.documentElement.lang = language;
 const api = `/api/notebooks/${encodeURIComponent(stem)}`;
 
 let notebook: Notebook | undefined;
@@ -57,32 +61,37 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
 }
 
 // ---- page frame ------------------------------------------------------------------------------------
-const statusEl = h('span', { class: 'kernel-status', 'data-kernel-status': 'starting', role: 'status' }, 'kernel starting');
+const statusEl = h('span', { class: 'kernel-status', 'data-kernel-status': 'starting', role: 'status' }, t.kernel('starting'));
 const messageEl = h('div', { class: 'message', role: 'alert', hidden: '' });
 const button = (label: string, title: string, onClick: () => void, extra: Record<string, string> = {}): HTMLButtonElement => {
   const b = h('button', { type: 'button', title, ...extra }, label);
   b.addEventListener('click', onClick);
   return b;
 };
-const runAllButton = button('Run all', 'Run every cell from the top (stops at an error)', () => void runAll());
-const runButton = button('Run cell', 'Run the selected cell (Shift-Enter)', () => void runSelected(true));
-const interruptButton = button('Interrupt', 'Interrupt the kernel (I, I)', () => void post(`${api}/interrupt`));
-const restartButton = button('Restart kernel', 'Restart the kernel: every variable is lost (0, 0)', () => void restartKernel());
-const saveButton = button('Save', 'Save the notebook (Ctrl-S)', () => void save());
-const revertButton = button('Revert to original', 'Put back the committed version of this notebook', () => void revert());
-const dirtyEl = h('span', { class: 'dirty', hidden: '' }, 'unsaved changes');
+/** A toolbar button by its key in the words: visible words, title, and the accessible name the tests rely on. */
+const toolButton = (key: keyof UiWords & ('runAll' | 'runCell' | 'interrupt' | 'restart' | 'save' | 'revert'), onClick: () => void): HTMLButtonElement => {
+  const name = accessibleName(language, key);
+  return button(t[key], t[`${key}Title`], onClick, name === undefined ? {} : { 'aria-label': name });
+};
+const runAllButton = toolButton('runAll', () => void runAll());
+const runButton = toolButton('runCell', () => void runSelected(true));
+const interruptButton = toolButton('interrupt', () => void post(`${api}/interrupt`));
+const restartButton = toolButton('restart', () => void restartKernel());
+const saveButton = toolButton('save', () => void save());
+const revertButton = toolButton('revert', () => void revert());
+const dirtyEl = h('span', { class: 'dirty', hidden: '' }, t.unsaved);
 const toolbar = h('header', { class: 'toolbar' },
-  h('a', { href: '/', class: 'home', title: 'All chapters' }, '☰ Chapters'),
+  h('a', { href: '/', class: 'home', title: t.chaptersTitle }, t.chapters),
   h('span', { class: 'title' }, `${stem}.ipynb`),
   runButton, runAllButton, interruptButton, restartButton, saveButton, revertButton, dirtyEl, statusEl);
 const cellsEl = h('main', { class: 'cells', tabindex: '-1' });
 const traceList = h('ol', { class: 'trace-list' });
-const traceEmpty = h('p', { class: 'empty' }, 'No requests yet. Every request a cell sends to the lab server shows up here; click one to open its full trace.');
+const traceEmpty = h('p', { class: 'empty' }, t.noTraces);
 const exercisesEl = h('div', { class: 'exercises-panel' });
-const tabTraces = h('button', { type: 'button', class: 'tab active', 'data-tab': 'traces' }, 'Traces');
-const tabExercises = h('button', { type: 'button', class: 'tab', 'data-tab': 'exercises' }, 'Exercises');
-const tracesPane = h('section', { class: 'pane traces-pane', 'aria-label': 'Traces' }, traceEmpty, traceList);
-const exercisesPane = h('section', { class: 'pane exercises-pane', 'aria-label': 'Exercises', hidden: '' }, exercisesEl);
+const tabTraces = h('button', { type: 'button', class: 'tab active', 'data-tab': 'traces' }, t.traces);
+const tabExercises = h('button', { type: 'button', class: 'tab', 'data-tab': 'exercises' }, t.exercises);
+const tracesPane = h('section', { class: 'pane traces-pane', 'aria-label': t.traces }, traceEmpty, traceList);
+const exercisesPane = h('section', { class: 'pane exercises-pane', 'aria-label': t.exercises, hidden: '' }, exercisesEl);
 const aside = h('aside', { class: 'side' }, h('nav', { class: 'tabs' }, tabTraces, tabExercises), tracesPane, exercisesPane);
 for (const tab of [tabTraces, tabExercises]) {
   tab.addEventListener('click', () => {
@@ -112,7 +121,7 @@ window.addEventListener('beforeunload', (event) => {
 
 function setKernelStatus(status: string, reason?: string): void {
   statusEl.dataset.kernelStatus = status;
-  statusEl.textContent = status === 'dead' ? `kernel dead${reason ? ` (${reason})` : ''}` : `kernel ${status}`;
+  statusEl.textContent = status === 'dead' ? t.kernelDead(reason) : t.kernel(status);
   statusEl.title = reason ?? '';
   restartButton.classList.toggle('urgent', status === 'dead');
 }
@@ -344,12 +353,12 @@ async function runAll(): Promise<void> {
       if (status === 'error') await new Promise((r) => setTimeout(r, 300));
       if (status === 'dead') {
         outcome = 'dead';
-        say('The kernel died during Run all: restart it with "Restart kernel".');
+        say(t.diedDuringRunAll);
         break;
       }
       if ((status === 'error' || status === 'abort') && !tagsOf(cell.data).includes('raises-exception')) {
         outcome = 'error';
-        say(`Run all stopped at cell ${i + 1}: it raised an error (see its output).`);
+        say(t.stoppedAt(i + 1));
         cell.element.scrollIntoView({ block: 'center' });
         break;
       }
@@ -365,7 +374,7 @@ async function restartKernel(): Promise<void> {
   stopRequested = true;
   setKernelStatus('starting');
   const response = await post(`${api}/restart`);
-  if (!response.ok) say(`The kernel could not be restarted: ${((await response.json()) as { message?: string }).message ?? response.status}`);
+  if (!response.ok) say(t.notRestarted(String(((await response.json()) as { message?: string }).message ?? response.status)));
 }
 interruptButton.addEventListener('click', () => (stopRequested = true));
 
@@ -392,24 +401,24 @@ async function save(): Promise<void> {
     if (!response.ok) throw new Error(body.message ?? `HTTP ${response.status}`);
     setDirty(false);
     root.dataset.saved = new Date().toISOString();
-    say('Saved.', 'info');
+    say(t.saved, 'info');
     setTimeout(() => messageEl.classList.contains('info') && say(''), 2000);
   } catch (error) {
-    say(`Not saved: ${(error as Error).message}. Your edits are still here; try again.`);
+    say(t.notSaved((error as Error).message));
   } finally {
     saveButton.disabled = false;
   }
 }
 
 async function revert(): Promise<void> {
-  if (!window.confirm(`Revert ${stem}.ipynb to its original (committed) version? Your changes to this notebook are lost.`)) return;
+  if (!window.confirm(t.confirmRevert(`${stem}.ipynb`))) return;
   const response = await post(`${api}/revert`);
   const body = (await response.json()) as { notebook?: Notebook; message?: string };
-  if (!response.ok || body.notebook === undefined) return say(`Not reverted: ${body.message ?? response.status}`);
+  if (!response.ok || body.notebook === undefined) return say(t.notReverted(String(body.message ?? response.status)));
   show(body.notebook);
   setDirty(false);
   root.dataset.reverted = new Date().toISOString();
-  say('Reverted to the original.', 'info');
+  say(t.reverted, 'info');
 }
 
 function show(nb: Notebook): void {
@@ -463,11 +472,11 @@ document.addEventListener('keydown', (event) => {
 });
 
 // ---- live channel: kernel status, outputs, traces -----------------------------------------------------
-function addTrace(t: TraceSummary): void {
+function addTrace(t: TraceSummary, words: UiWords = UI_WORDS[language]): void {
   traceEmpty.hidden = true;
   const verdict = t.ok ? '✓' : '✗';
   const detail = t.ok ? (t.method ?? '') : [t.error, t.code].filter((x) => x).join(' · ');
-  const link = h('a', { href: t.viewerUrl, target: '_blank', rel: 'noopener', class: `trace ${t.ok ? 'ok' : 'refused'}`, 'data-trace-id': t.id, title: 'Open the full trace in the lab\'s trace viewer' },
+  const link = h('a', { href: t.viewerUrl, target: '_blank', rel: 'noopener', class: `trace ${t.ok ? 'ok' : 'refused'}`, 'data-trace-id': t.id, title: words.openTrace },
     h('span', { class: 'verdict' }, verdict), h('span', { class: 'endpoint' }, `${t.endpoint}`), h('span', { class: 'status' }, String(t.status ?? '')),
     h('span', { class: 'detail' }, detail), h('span', { class: 'client' }, t.clientId ?? ''), h('time', {}, new Date(t.time).toLocaleTimeString()));
   traceList.prepend(h('li', {}, link));
@@ -505,7 +514,7 @@ function connect(): void {
     traceList.replaceChildren();
     traceEmpty.hidden = false;
   });
-  events.onerror = () => setKernelStatus(statusEl.dataset.kernelStatus === 'dead' ? 'dead' : 'starting', 'reconnecting to the app');
+  events.onerror = () => setKernelStatus(statusEl.dataset.kernelStatus === 'dead' ? 'dead' : 'starting', t.reconnecting);
 }
 
 // ---- exercises ----------------------------------------------------------------------------------------
@@ -514,12 +523,12 @@ interface ExerciseRow { id: string; title: string; file: string; points: number;
 async function loadExercises(): Promise<void> {
   const response = await fetch(`/api/chapters/${encodeURIComponent(stem)}/exercises`);
   const { exercises } = (await response.json()) as { exercises: ExerciseRow[] };
-  tabExercises.textContent = exercises.length === 0 ? 'Exercises' : `Exercises (${exercises.filter((e) => e.solved).length}/${exercises.length})`;
+  tabExercises.textContent = exercises.length === 0 ? t.exercises : t.exercisesCount(exercises.filter((e) => e.solved).length, exercises.length);
   if (exercises.length === 0) {
-    exercisesEl.replaceChildren(h('p', { class: 'empty' }, 'This chapter has no graded exercises.'));
+    exercisesEl.replaceChildren(h('p', { class: 'empty' }, t.noExercises));
     return;
   }
-  const checkAll = button('Check this chapter', 'Run the official checks of every exercise of this chapter', () => void (async () => {
+  const checkAll = button(t.checkChapter, t.checkChapterTitle, () => void (async () => {
     for (const e of exercises) await check(e.id);
   })());
   exercisesEl.replaceChildren(checkAll, ...exercises.map((e) => exerciseCard(e)));
@@ -530,10 +539,10 @@ async function check(id: string): Promise<void> {
   const report = reports.get(id);
   if (report === undefined) return;
   report.hidden = false;
-  report.textContent = 'Checking…';
+  report.textContent = t.checking;
   const response = await post(`/api/exercises/${encodeURIComponent(id)}/check`);
   const body = (await response.json()) as { passed?: boolean; report?: string; message?: string; durationMs?: number };
-  report.textContent = response.ok ? `${stripAnsi(body.report ?? '')}\n(${((body.durationMs ?? 0) / 1000).toFixed(1)} s)` : `The check could not run: ${body.message ?? response.status}`;
+  report.textContent = response.ok ? `${stripAnsi(body.report ?? '')}\n(${((body.durationMs ?? 0) / 1000).toFixed(1)} s)` : t.checkFailed(String(body.message ?? response.status));
   report.className = `report ${body.passed ? 'passed' : 'failed'}`;
   await loadExercises();
 }
@@ -541,25 +550,25 @@ async function check(id: string): Promise<void> {
 function exerciseCard(e: ExerciseRow): HTMLElement {
   const report = reports.get(e.id) ?? h('pre', { class: 'report', hidden: '' });
   reports.set(e.id, report);
-  const hints = h('ol', { class: 'hints' }, ...e.hints.map((t) => h('li', {}, t)));
-  const hintButton = button(e.hints.length >= e.hintCount ? 'All hints shown' : `Hint ${e.hints.length + 1} of ${e.hintCount}`, 'Show the next hint', () => void (async () => {
+  const hints = h('ol', { class: 'hints' }, ...e.hints.map((hint) => h('li', {}, hint)));
+  const hintButton = button(e.hints.length >= e.hintCount ? t.allHints : t.hint(e.hints.length + 1, e.hintCount), t.hintTitle, () => void (async () => {
     const response = await post(`/api/exercises/${encodeURIComponent(e.id)}/hint`);
     const body = (await response.json()) as { hints: string[] };
     e.hints = body.hints;
     exercisesEl.querySelector(`[data-exercise-id="${e.id}"]`)?.replaceWith(exerciseCard(e));
   })());
   if (e.hints.length >= e.hintCount) hintButton.disabled = true;
-  const reset = button('Reset', 'Put this exercise back to its starting file', () => void (async () => {
-    if (!window.confirm(`Reset ${e.file} to its starting version? Your edits to it are lost.`)) return;
+  const reset = button(t.reset, t.resetTitle, () => void (async () => {
+    if (!window.confirm(t.confirmReset(e.file))) return;
     const response = await post(`/api/exercises/${encodeURIComponent(e.id)}/reset`);
     const body = (await response.json()) as { message?: string };
     report.hidden = false;
-    report.textContent = response.ok ? `${e.file} is back to its starting version.` : `Not reset: ${body.message ?? response.status}`;
+    report.textContent = response.ok ? t.isReset(e.file) : t.notReset(String(body.message ?? response.status));
   })());
   return h('div', { class: `exercise${e.solved ? ' solved' : ''}`, 'data-exercise-id': e.id },
     h('div', { class: 'exercise-head' }, h('span', { class: 'mark' }, e.solved ? '✓' : '○'), h('b', {}, e.title)),
-    h('div', { class: 'exercise-file' }, h('code', {}, e.file), ` · ${e.points} points`),
-    h('div', { class: 'exercise-actions' }, button('Check', `Run the official checks of ${e.id}`, () => void check(e.id)), hintButton, reset),
+    h('div', { class: 'exercise-file' }, h('code', {}, e.file), t.points(e.points)),
+    h('div', { class: 'exercise-actions' }, button(t.check, t.checkTitle(e.id), () => void check(e.id)), hintButton, reset),
     hints, report);
 }
 
@@ -568,8 +577,8 @@ async function load(): Promise<void> {
   const response = await fetch(api);
   const body = (await response.json().catch(() => ({ message: `HTTP ${response.status}` }))) as { notebook?: Notebook; message?: string };
   if (!response.ok || body.notebook === undefined) {
-    cellsEl.replaceChildren(h('div', { class: 'notebook-problem', role: 'alert' }, h('h2', {}, 'This notebook cannot be opened'), h('p', {}, body.message ?? ''),
-      h('p', {}, 'The file on disk is left as it is. Fix it in an editor (or use "Revert to original"), then reload this page.')));
+    cellsEl.replaceChildren(h('div', { class: 'notebook-problem', role: 'alert' }, h('h2', {}, t.cannotOpen), h('p', {}, body.message ?? ''),
+      h('p', {}, t.leftAsIs)));
     saveButton.disabled = true;
     runAllButton.disabled = true;
     root.dataset.loaded = 'error';

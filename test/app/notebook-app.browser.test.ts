@@ -14,6 +14,8 @@ export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '-
 
 const chapters = listNotebooks().map((f) => f.slice(f.lastIndexOf('/') + 1, -'.ipynb'.length))
   .filter((stem) => process.env.AUTHLAB_APP_CHAPTERS === undefined || process.env.AUTHLAB_APP_CHAPTERS.split(',').some((c) => stem.startsWith(c)));
+/** The Japanese chapter the app test runs end to end (the others run through nbclient in test/notebooks). */
+const JAPANESE_CHAPTER = 'ja/02-client-secrets';
 const DIAGRAM_SOURCE = /^\s*(sequenceDiagram|flowchart\s+(TD|TB|LR|RL|BT)|graph\s+(TD|TB|LR|RL|BT)|stateDiagram(-v2)?|classDiagram|erDiagram)\b/m;
 
 let app: RunningNotebookApp;
@@ -51,7 +53,7 @@ async function runAll(page: Page): Promise<string> {
   } catch {
     const stuck = await page.locator('[data-cell-index].running').first().getAttribute('data-cell-index').catch(() => null);
     console.warn(`Run all did not end within 180 s (stuck on cell ${stuck ?? '?'}); restarting the kernel and running all again`);
-    await page.getByRole('button', { name: 'Restart kernel', exact: true }).click();
+    await page.getByRole('button', { name: 'Restart kernel' }).click();
     await page.locator('[data-kernel-status="idle"]').waitFor({ timeout: 90_000 });
     await page.getByRole('button', { name: 'Run all' }).click();
     await runAllEnded(page, 240_000);
@@ -99,7 +101,7 @@ describe.runIf(!missing || isCI)('the built-in notebook app in Chromium', () => 
   afterEach(async () => {
     for (const page of context?.pages() ?? []) await page.close().catch(() => {});
     for (const stem of chapters) await app?.hub.shutdown(stem);
-    for (const stem of ['00-welcome', '01-client-types', '02-client-secrets']) await app?.hub.shutdown(stem);
+    for (const stem of ['00-welcome', '01-client-types', '02-client-secrets', JAPANESE_CHAPTER]) await app?.hub.shutdown(stem);
   });
 
   afterAll(async () => {
@@ -111,10 +113,12 @@ describe.runIf(!missing || isCI)('the built-in notebook app in Chromium', () => 
   it('lists the chapters in order with their titles, progress marks and exercises; every link names its notebook stem', async () => {
     const page = await context.newPage();
     await page.goto(`${app.url}/`);
-    const hrefs = await page.locator('li.chapter > a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    const english = page.locator('ol.chapters[data-edition="en"] > li.chapter > a');
+    const hrefs = await english.evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
     expect(hrefs.length).toBe(listNotebooks().length);
     listNotebooks().forEach((file, i) => expect(hrefs[i]).toContain(file.slice(file.lastIndexOf('/') + 1, -'.ipynb'.length)));
-    expect(await page.locator('li.chapter > a').first().textContent()).toBe('Welcome to client-auth-lab');
+    expect(await english.first().textContent()).toBe('Welcome to client-auth-lab');
+    expect(await page.locator('ol.chapters[data-edition="ja"] > li.chapter > a').count()).toBe(listNotebooks().length);
     expect(await page.locator('.progress[data-total]').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-exercise-id]').count()).toBeGreaterThan(0);
     await page.close();
@@ -252,6 +256,47 @@ describe.runIf(!missing || isCI)('the built-in notebook app in Chromium', () => 
     await page.locator('[data-kernel-status="idle"]').waitFor({ timeout: 90_000 });
     await page.close();
     await app.hub.shutdown(stem);
+  });
+
+  it('shows the Japanese edition in Japanese after the switch: index, buttons, panels, diagrams and the trace\'s fixed words', { timeout: 300_000 }, async () => {
+    const index = await context.newPage();
+    await index.goto(`${app.url}/`);
+    await index.locator('[data-switch-language="ja"]').click();
+    await index.waitForURL(/lang=ja/);
+    expect(await index.locator('html').getAttribute('lang')).toBe('ja');
+    expect(await index.locator('section.edition').first().getAttribute('data-edition')).toBe('ja');
+    const link = index.locator(`ol.chapters[data-edition="ja"] > li.chapter > a[href="/notebooks/${JAPANESE_CHAPTER}"]`);
+    expect(await link.count()).toBe(1);
+    await index.close();
+    try {
+      const page = await openChapter(JAPANESE_CHAPTER);
+      for (const [ja, en] of [['すべて実行', 'Run all'], ['保存', 'Save'], ['カーネル再起動', 'Restart kernel'], ['元に戻す', 'Revert to original']] as const) {
+        expect(await page.getByRole('button', { name: `${ja} (${en})`, exact: true }).count(), ja).toBe(1);
+        expect(await page.getByRole('button', { name: en }).count(), en).toBe(1);
+      }
+      expect(await page.locator('.tabs .tab').allTextContents()).toEqual(['トレース', expect.stringMatching(/^演習/)]);
+      const glossary = await page.locator('.markdown-view a[href$="glossary.md"]').first().getAttribute('href');
+      expect(new URL(glossary ?? '', page.url()).pathname).toBe('/docs/glossary.md');
+      expect(await runAll(page)).toBe('done');
+      expect(await page.locator('[data-cell-type="code"] [data-output-type="error"]').count()).toBe(0);
+      const trace = page.locator('.lab-trace[lang="ja"]').first();
+      expect(await trace.textContent()).toMatch(/サーバーが行ったチェック|チェック/);
+      expect(await page.locator('.lab-trace[lang="en"]').count()).toBe(0);
+      await diagramsSettled(page);
+      expect(await page.locator('.markdown-view .mermaid-diagram[data-drawn="svg"] svg').count()).toBe(fencesIn(JAPANESE_CHAPTER));
+      expect(await page.locator('.mermaid-diagram[data-drawn="error"]').count()).toBe(0);
+      await page.close();
+
+      const doc = await context.newPage();
+      await doc.goto(`${app.url}${new URL(glossary ?? '', `${app.url}/notebooks/${JAPANESE_CHAPTER}`).pathname}`);
+      await doc.locator('#doc[data-loaded="true"]').waitFor();
+      expect(await doc.locator('#doc table').count()).toBeGreaterThan(5);
+      expect(await doc.locator('#doc').textContent()).toContain('機密クライアント');
+      await doc.close();
+    } finally {
+      await context.clearCookies();
+      await app.hub.shutdown(JAPANESE_CHAPTER);
+    }
   });
 
   it('sent no request to any address but 127.0.0.1', () => {

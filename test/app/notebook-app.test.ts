@@ -30,6 +30,7 @@ beforeAll(async () => {
   cpSync(join(project, 'exercises', CHAPTER), join(root, 'exercises', CHAPTER), { recursive: true });
   mkdirSync(join(root, 'docs'));
   writeFileSync(join(root, 'docs', 'cheat-sheet.md'), '# Cheat sheet\n');
+  writeFileSync(join(root, 'docs', 'glossary.md'), '# Glossary · 用語集\n');
   const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=lab', '-c', 'user.email=lab@example.test', ...args], { cwd: root, encoding: 'utf8' });
   git('init', '-q');
   git('add', '-A');
@@ -43,16 +44,74 @@ afterAll(async () => {
 });
 
 describe('the index page', () => {
+  const stemsIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => f.slice(0, -'.ipynb'.length));
+  const chapterLinks = (html: string, edition: string) => {
+    const list = new RegExp(`<ol class="chapters" data-edition="${edition}">([\\s\\S]*?)</ol>`).exec(html)?.[1] ?? '';
+    return [...list.matchAll(/<li class="chapter"><a href="([^"]+)">([^<]*(?:<[^/][^>]*>[^<]*<\/[^>]+>[^<]*)*)<\/a>/g)];
+  };
+
   it('accepts a visit: every chapter in order, linked by its file stem, titled from its first heading, with progress marks, the exercise list and the cheat sheet', async () => {
     const html = await (await fetch(`${app.url}/`)).text();
-    const stems = readdirSync(join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort().map((f) => f.slice(0, -'.ipynb'.length));
-    const hrefs = [...html.matchAll(/<li class="chapter"><a href="([^"]+)">([^<]*(?:<[^/][^>]*>[^<]*<\/[^>]+>[^<]*)*)<\/a>/g)];
-    expect(hrefs.map((m) => m[1])).toEqual(stems.map((s) => `/notebooks/${s}`));
+    const hrefs = chapterLinks(html, 'en');
+    expect(hrefs.map((m) => m[1])).toEqual(stemsIn(join(root, 'notebooks')).map((s) => `/notebooks/${s}`));
     expect(hrefs[0]?.[2]).toBe('Welcome to client-auth-lab');
     expect(html).toMatch(new RegExp(`data-solved="0" data-total="3"`));
     for (const id of ['03-make-assertion', '03-audience-policy', '03-replay-store']) expect(html).toContain(`data-exercise-id="${id}"`);
     expect(html).toContain('href="/docs/cheat-sheet.md"');
     expect((await fetch(`${app.url}/docs/cheat-sheet.md`)).status).toBe(200);
+  });
+
+  it('accepts a visit in English by default and lists both editions, the English one first', async () => {
+    const html = await (await fetch(`${app.url}/`)).text();
+    expect(html).toContain('<html lang="en">');
+    expect(html.indexOf('data-edition="en"')).toBeLessThan(html.indexOf('data-edition="ja"'));
+    const japanese = chapterLinks(html, 'ja');
+    expect(japanese.map((m) => m[1])).toEqual(stemsIn(join(root, 'notebooks', 'ja')).map((s) => `/notebooks/ja/${s}`));
+    expect(japanese[0]?.[2]).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+    expect(html).toContain('href="/?lang=ja"');
+  });
+
+  it('accepts a browser that prefers Japanese: the index in Japanese, the Japanese edition first', async () => {
+    const html = await (await fetch(`${app.url}/`, { headers: { 'accept-language': 'ja-JP,ja;q=0.9,en;q=0.8' } })).text();
+    expect(html).toContain('<html lang="ja">');
+    expect(html).toContain('日本語版');
+    expect(html.indexOf('data-edition="ja"')).toBeLessThan(html.indexOf('data-edition="en"'));
+    expect(html).toContain('href="/?lang=en"');
+  });
+
+  it('accepts the switch: ?lang= sets the language and a cookie keeps it over the browser\'s', async () => {
+    const switched = await fetch(`${app.url}/?lang=ja`);
+    const cookie = switched.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^authlab_lang=ja;/);
+    expect(await switched.text()).toContain('<html lang="ja">');
+    const later = await fetch(`${app.url}/notebooks/${CHAPTER}`, { headers: { cookie: cookie.split(';')[0] as string, 'accept-language': 'en' } });
+    expect(await later.text()).toContain('data-lang="ja"');
+  });
+
+  it('accepts a Japanese chapter at /notebooks/ja/<stem>, its API at ja%2F<stem>, and the chapter\'s exercises for both editions', async () => {
+    const page = await (await fetch(`${app.url}/notebooks/ja/${CHAPTER}`)).text();
+    expect(page).toContain(`data-notebook="ja/${CHAPTER}"`);
+    const { notebook } = (await (await fetch(`${app.url}/api/notebooks/ja%2F${CHAPTER}`)).json()) as { notebook: { cells: { source: string[] }[] } };
+    expect(notebook.cells[0]?.source.join('')).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+    const ids = async (stem: string) => ((await (await fetch(`${app.url}/api/chapters/${encodeURIComponent(stem)}/exercises`)).json()) as { exercises: { id: string }[] }).exercises.map((e) => e.id);
+    expect(await ids(`ja/${CHAPTER}`)).toEqual(await ids(CHAPTER));
+    expect((await ids(CHAPTER)).length).toBe(3);
+  });
+
+  it('accepts the glossary and the cheat sheet as pages, and their Markdown raw', async () => {
+    const page = await fetch(`${app.url}/docs/glossary.md`);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('data-doc="glossary.md"');
+    const raw = await fetch(`${app.url}/docs/raw/glossary.md`);
+    expect(await raw.text()).toBe('# Glossary · 用語集\n');
+  });
+
+  it('rejects a docs file that is not one of the course\'s documents because only the glossary and cheat sheet are served (ERR_NOT_FOUND)', async () => {
+    for (const path of ['/docs/raw/..%2Fpackage.json', '/docs/secret.md', '/docs/raw/notes.md']) {
+      const answer = await fetch(`${app.url}${path}`);
+      expect(answer.status, path).toBe(404);
+      expect(((await answer.json()) as { error: string }).error).toBe('ERR_NOT_FOUND');
+    }
   });
 
   it('listens on 127.0.0.1 only when no host is given', () => {
@@ -139,9 +198,20 @@ describe('notebook files', () => {
   });
 
   it('rejects a notebook name that walks out of the folder because only plain .ipynb names are served (ERR_NOTEBOOK_NAME)', async () => {
-    const answer = await fetch(`${app.url}/api/notebooks/..%2Fpackage.json`);
-    expect(answer.status).toBe(400);
-    expect(((await answer.json()) as { error: string }).error).toBe('ERR_NOTEBOOK_NAME');
+    for (const name of ['..%2Fpackage.json', 'ja%2F..%2F..%2Fpackage.json', 'fr%2F00-welcome', 'ja%2Fja%2F00-welcome']) {
+      const answer = await fetch(`${app.url}/api/notebooks/${name}`);
+      expect(answer.status, name).toBe(400);
+      expect(((await answer.json()) as { error: string }).error).toBe('ERR_NOTEBOOK_NAME');
+    }
+  });
+
+  it('accepts Revert of a Japanese chapter: its own committed version, not the English one', async () => {
+    const file = join(root, 'notebooks', 'ja', `${CHAPTER}.ipynb`);
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace('"cells": [', '"cells": [\n  {"cell_type": "markdown", "id": "scratch", "metadata": {}, "source": ["scratch"]},'));
+    const answer = await post(`/api/notebooks/ja%2F${CHAPTER}/revert`);
+    expect(answer.status).toBe(200);
+    expect(readFileSync(file, 'utf8')).toBe(original);
   });
 
   it('rejects a write from another site\'s page because a cross-origin page must not drive the app (ERR_CROSS_ORIGIN)', async () => {

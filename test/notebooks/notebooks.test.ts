@@ -1,71 +1,31 @@
 // Every notebook runs top to bottom on the real tslab kernel; cells tagged raises-exception must throw.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  artifactsDir,
-  isCI,
-  jupyterMissing,
-  listNotebooks,
-  registerKernel,
-  root,
-  runNotebook,
-} from './run-notebooks.js';
+import { isCI, jupyterMissing, listNotebooks, runNotebook } from './run-notebooks.js';
+import { expectNoOutputs, itRunsTopToBottom, NOTEBOOK_TIMEOUT_MS, prepareKernel } from './suite.js';
 
-const NOTEBOOK_TIMEOUT_MS = 180_000;
 const notebooks = listNotebooks();
 const missing = jupyterMissing();
 if (missing && !isCI) console.warn(`Notebook tests skipped. ${missing}`);
-
-interface Cell {
-  cell_type: string;
-  source: string | string[];
-  metadata?: { tags?: string[] };
-  outputs?: unknown[];
-  execution_count?: number | null;
-}
 
 describe('committed notebooks', () => {
   it('exist', () => {
     expect(notebooks.length, 'no notebooks/*.ipynb found').toBeGreaterThan(0);
   });
 
-  // Outputs belong in test-artifacts/, not in git: a committed output would go stale and bloat diffs.
-  it.each(notebooks.map((p) => [basename(p), p]))('%s is committed without outputs', (_name, path) => {
-    const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: Cell[] };
-    const dirty = nb.cells
-      .map((c, i) => ({ c, i }))
-      .filter(({ c }) => c.cell_type === 'code' && ((c.outputs?.length ?? 0) > 0 || c.execution_count != null))
-      .map(({ i }) => i);
-    expect(dirty, 'cells with outputs or an execution_count: clear all outputs before committing').toEqual([]);
-  });
+  it.each(notebooks.map((p) => [basename(p), p]))('%s is committed without outputs', (_name, path) => expectNoOutputs(path));
 });
 
 describe.runIf(!missing || isCI)('notebooks on the tslab kernel', () => {
   let jupyterPath = '';
 
   beforeAll(() => {
-    if (missing) throw new Error(`CI=true requires Jupyter and the tslab kernel. ${missing}`);
-    const libEntry = join(root, 'lib', 'dist', 'index.js');
-    if (!existsSync(libEntry)) {
-      throw new Error(`${relative(root, libEntry)} is missing: notebooks import the compiled lib. Run npx tsc -b`);
-    }
-    if (!existsSync(join(root, 'node_modules', '@client-auth-lab', 'lib'))) {
-      throw new Error('node_modules/@client-auth-lab/lib is missing: notebooks import the lib through it. Run npm install');
-    }
-    jupyterPath = registerKernel();
+    jupyterPath = prepareKernel(missing);
   });
 
-  it.each(notebooks.map((p) => [relative(root, p), p]))(
-    '%s runs top to bottom',
-    async (_name, path) => {
-      const run = await runNotebook(path, join(artifactsDir, basename(path)), jupyterPath);
-      if (run.code !== 0) throw new Error(run.output);
-      console.log(run.output);
-    },
-    NOTEBOOK_TIMEOUT_MS,
-  );
+  itRunsTopToBottom(notebooks, () => jupyterPath);
 
   describe('runner rules can fail', () => {
     let scratch = '';

@@ -7,6 +7,8 @@ import { registerKernel as registerProjectKernel } from '../../cli/launcher.js';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const notebooksDir = join(root, 'notebooks');
+/** The Japanese edition: the same file names, the same code cells, its own Markdown. */
+export const japaneseNotebooksDir = join(notebooksDir, 'ja');
 export const artifactsDir = join(root, 'test-artifacts', 'notebooks');
 const driver = fileURLToPath(new URL('./execute_notebook.py', import.meta.url));
 const tslabBin = join(root, 'node_modules', '.bin', 'tslab');
