@@ -1,8 +1,19 @@
 // Rendering of Markdown cells and of outputs (nbformat 4 output types and MIME bundles), with mermaid drawn as SVG.
 import { Marked } from 'marked';
-import mermaid from 'mermaid';
+import type { Mermaid } from 'mermaid';
 
-mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'default', flowchart: { htmlLabels: false } });
+/**
+ * mermaid (about a megabyte of script) is loaded with the first diagram that comes into view, not with
+ * the page: a chapter opens, and its kernel is ready, before the diagrams' renderer is even parsed.
+ */
+let mermaidLoaded: Promise<Mermaid> | undefined;
+function loadMermaid(): Promise<Mermaid> {
+  mermaidLoaded ??= import('mermaid').then(({ default: mermaid }) => {
+    mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'default', flowchart: { htmlLabels: false } });
+    return mermaid;
+  });
+  return mermaidLoaded;
+}
 
 export type Output = Record<string, unknown> & { output_type: string };
 
@@ -57,6 +68,7 @@ async function drainDrawQueue(): Promise<void> {
 
 async function drawOne(element: HTMLElement, source: string): Promise<void> {
   try {
+    const mermaid = await loadMermaid();
     const { svg } = await mermaid.render(`diagram-${++diagramCount}`, source);
     element.innerHTML = svg;
     element.dataset.drawn = 'svg';

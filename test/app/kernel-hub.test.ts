@@ -1,7 +1,7 @@
 // The kernel hub's spare kernel on the real tslab kernel: started ahead of need, given to the first
 // notebook that asks (its labs announcements then count as that notebook's), replaced only when asked,
 // and stopped with the hub.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,5 +50,44 @@ describe('KernelHub with a spare kernel', () => {
     expect(processAlive(sparePid)).toBe(true);
     await hub.shutdownAll();
     expect(processAlive(sparePid)).toBe(false);
+  });
+});
+
+describe('KernelHub with two editions', () => {
+  let notebooks = '';
+  let hub: KernelHub;
+  beforeAll(() => {
+    notebooks = mkdtempSync(join(tmpdir(), 'authlab-hub-editions-'));
+    mkdirSync(join(notebooks, 'ja'));
+    hub = new KernelHub({
+      spec: projectKernelSpec(root),
+      cwd: (name) => (name.startsWith('ja/') ? join(notebooks, 'ja') : notebooks),
+      labsUrl: (name) => `http://127.0.0.1:9/api/labs/${name}`,
+    });
+  });
+  afterAll(async () => {
+    await hub?.shutdownAll();
+    rmSync(notebooks, { recursive: true, force: true });
+  });
+
+  const cwdOf = async (name: string): Promise<string> => {
+    const result = await hub.execute(name, 'c1', 'console.log(process.cwd())');
+    return result.outputs.map((o) => ('text' in o ? String(o.text) : '')).join('').trim();
+  };
+
+  it('starts a Japanese chapter\'s kernel in notebooks/ja (its outputs read their language from there), not on the English spare', async () => {
+    hub.keepSpare();
+    const englishSpare = await hub.sparePid();
+    expect(await cwdOf('ja/03-client-assertions')).toBe(join(notebooks, 'ja'));
+    expect(hub.kernelPid('ja/03-client-assertions')).not.toBe(englishSpare);
+    expect(await hub.sparePid()).toBe(englishSpare);
+  });
+
+  it('accepts the Japanese index\'s spare for a Japanese chapter, and an English chapter starts where the English ones live', async () => {
+    hub.keepSpare('ja/');
+    const japaneseSpare = await hub.sparePid();
+    expect(await cwdOf('ja/04-jwt-grant-vs-client-auth')).toBe(join(notebooks, 'ja'));
+    expect(hub.kernelPid('ja/04-jwt-grant-vs-client-auth')).toBe(japaneseSpare);
+    expect(await cwdOf('04-jwt-grant-vs-client-auth')).toBe(notebooks);
   });
 });
