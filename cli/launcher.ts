@@ -37,15 +37,16 @@ export function labPaths(root: string): { data: string; jupyterPrefix: string; j
 
 /**
  * Registers the tslab kernel under .lab/jupyter (never for the whole machine or user) and returns the
- * directory to put on JUPYTER_PATH. The kernelspec is the one `tslab install` writes; writing it
- * directly needs no Python with jupyter_client, so it works with any Jupyter (pipx, conda, Debian).
+ * directory to put on JUPYTER_PATH. The kernelspec is projectKernelSpec (tslab with the project's
+ * preload); writing it directly needs no Python with jupyter_client, so it works with any Jupyter
+ * (pipx, conda, Debian).
  */
 export function registerKernel(root: string = findProjectRoot()): string {
   const paths = labPaths(root);
   if (!existsSync(paths.tslab)) throw new Error(`the tslab kernel is not installed (${paths.tslab} is missing): run npm install`);
   const kernelDir = join(paths.jupyterPath, 'kernels', 'tslab');
   mkdirSync(kernelDir, { recursive: true });
-  const spec = { argv: [paths.tslab, 'kernel', '--config-path', '{connection_file}'], display_name: 'TypeScript', language: 'typescript' };
+  const spec = projectKernelSpec(root);
   writeFileSync(join(kernelDir, 'kernel.json'), `${JSON.stringify(spec)}\n`);
   return paths.jupyterPath;
 }

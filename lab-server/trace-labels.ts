@@ -205,7 +205,7 @@ const helpersJa: HelperLabels = {
     heading: (now, n) => `${now} (サーバーの時計) のリプレイ記録: まだ再利用できない (iss, jti) の組が ${n} 件あります。`,
     more: (n) => `… ほかに ${n} 件 (より後に期限切れ)。`,
     others: (n, missing) => `${missing === undefined ? '' : `jti ${missing} の組はありません。`}表示していない組がほかに ${n} 件あります。`,
-    expiresAt: '期限', expiresIn: '残り',
+    expiresAt: '有効期限', expiresIn: '残り時間',
   },
 };
 

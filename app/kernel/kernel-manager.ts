@@ -100,8 +100,9 @@ interface Pending {
 
 /**
  * How long after execute_reply the idle status may take before the cell is settled without it, as
- * nbclient does (its iopub_timeout, 4 s). Seen on tslab: a reply whose idle status never came, which
- * left Run all waiting for ever.
+ * nbclient does (its iopub_timeout, 4 s). Seen on tslab before the project's kernels ran with
+ * app/kernel/tslab-serial-send.cjs: zeromq.js refused the idle status's send (EBUSY), and Run all
+ * waited for ever. A kernel started some other way can still lose it.
  */
 export const IDLE_GRACE_MS = 4_000;
 
@@ -208,7 +209,8 @@ export class KernelSession {
     this.shell = new zmq.Dealer({ linger: 0 });
     this.control = new zmq.Dealer({ linger: 0 });
     this.stdin = new zmq.Dealer({ linger: 0 });
-    this.iopub = new zmq.Subscriber({ linger: 0 });
+    // No high-water mark: a burst of output (thousands of lines) is all kept, as the kernel sends it.
+    this.iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
     this.hb = new zmq.Request({ linger: 0, receiveTimeout: 5_000 });
     this.iopub.subscribe();
     this.shell.connect(endpoint(info, info.shell_port));

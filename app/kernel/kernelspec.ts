@@ -1,14 +1,21 @@
-/** The tslab kernelspec the project registers (`npm start` writes it under .lab/jupyter), read as Jupyter would. */
-import { existsSync, readFileSync } from 'node:fs';
+/** The tslab kernelspec of the project: what Jupyter, nbclient and the built-in app all start. */
 import { join } from 'node:path';
 import type { KernelSpec } from './kernel-manager.js';
 
+/** The preload every project kernel runs before tslab: zeromq sends one at a time per socket (see the file). */
+export function tslabPreload(root: string): string {
+  return join(root, 'app', 'kernel', 'tslab-serial-send.cjs');
+}
+
+/**
+ * The kernelspec the project registers for Jupyter (`npm start` writes it under .lab/jupyter) and starts
+ * in the app: the project's own tslab, run by this Node with the preload, where `tslab install` would
+ * write `tslab kernel --config-path {connection_file}`.
+ */
 export function projectKernelSpec(root: string): KernelSpec {
-  const registered = join(root, '.lab', 'jupyter', 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json');
-  if (existsSync(registered)) {
-    const spec = JSON.parse(readFileSync(registered, 'utf8')) as KernelSpec;
-    if (Array.isArray(spec.argv) && spec.argv.length > 0 && existsSync(spec.argv[0] as string)) return spec;
-  }
-  // The same argv `tslab install` writes, for the project's own tslab.
-  return { argv: [join(root, 'node_modules', '.bin', 'tslab'), 'kernel', '--config-path', '{connection_file}'], display_name: 'TypeScript', language: 'typescript' };
+  return {
+    argv: [process.execPath, '--require', tslabPreload(root), join(root, 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}'],
+    display_name: 'TypeScript',
+    language: 'typescript',
+  };
 }

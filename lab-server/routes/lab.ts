@@ -21,6 +21,7 @@ import { Router as createRouter } from 'express';
 import type { LabContext } from '../context.js';
 import { mediaTypeOf, readJsonObject } from '../form.js';
 import { ClassroomTally } from '../classroom.js';
+import { isLabLanguage, type LabLanguage } from '../trace-labels.js';
 import { renderTraceHtml } from '../trace-render.js';
 import { maskParameters, maskPrivateKeys, type Trace } from '../traces.js';
 import { mayRead, traceAccessRefusal, traceViewerOf, type TraceViewer } from '../trace-access.js';
@@ -171,6 +172,16 @@ export function labRouter(ctx: LabContext): Router {
     exportFile(res, ctx, `traces-${clientId ?? 'all'}`, traces, clientId);
   });
 
+  /**
+   * The language of a drawn trace's fixed words: ?lang=en|ja, else the browser's (Accept-Language,
+   * which the viewer's fetch carries), else English. What the server found stays in English.
+   */
+  const traceLanguage = (req: Request, res: Response): LabLanguage => {
+    res.setHeader('Vary', 'Accept-Language');
+    if (isLabLanguage(req.query.lang)) return req.query.lang;
+    return req.acceptsLanguages('en', 'ja') === 'ja' ? 'ja' : 'en';
+  };
+
   /** Draws a trace sent by the viewer (from an exported file) as renderTraceHtml does for a kept one. */
   router.post('/render', async (req, res) => {
     const input = await body(req, res, ctx);
@@ -179,7 +190,7 @@ export function labRouter(ctx: LabContext): Router {
     if (!isTraceShape(trace)) return problem(res, 400, 'invalid_request', 'send {"trace": …} with a trace from an exported file (id, time, endpoint, outcome, request, checks, notes, response)');
     let html: string;
     try {
-      html = renderTraceHtml(redactedTrace(trace));
+      html = renderTraceHtml(redactedTrace(trace), { language: traceLanguage(req, res) });
     } catch (error) {
       return problem(res, 400, 'invalid_request', `this trace could not be drawn: ${(error as Error).message}`);
     }
@@ -231,7 +242,7 @@ export function labRouter(ctx: LabContext): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.end(renderTraceHtml(trace, { form: 'full' }));
+    res.end(renderTraceHtml(trace, { form: 'full', language: traceLanguage(req, res) }));
   });
 
   router.get('/traces/:id/export', (req, res) => {

@@ -59,6 +59,23 @@ describe('KernelSession on the tslab kernel', () => {
     expect(result.outputs.some((o) => o.output_type === 'stream' && o.name === 'stderr')).toBe(true);
   });
 
+  it('accepts a cell that prints 3,000 lines at once: every line arrives, then its idle status (the kernel\'s sends wait their turn)', { timeout: 60_000 }, async () => {
+    const notes: string[] = [];
+    const loud = await KernelSession.start(projectKernelSpec(root), { cwd, log: (text) => notes.push(text) });
+    try {
+      const result = await loud.execute('for (let i = 0; i < 3000; i++) console.log(`line ${i}`);\nconsole.error("and the end on stderr");');
+      const stdout = result.outputs.filter((o) => o.output_type === 'stream' && o.name === 'stdout').map((o) => String((o as { text: string }).text)).join('');
+      const lines = stdout.split('\n').filter((l) => l !== '');
+      expect(lines.length).toBe(3000);
+      expect(lines.at(-1)).toBe('line 2999');
+      expect(result.outputs.some((o) => o.output_type === 'stream' && o.name === 'stderr')).toBe(true);
+      // Without the preload, zeromq.js refused every send made while one was pending (EBUSY): the tail and the idle status were lost.
+      expect(notes.join('')).not.toMatch(/no idle status|Socket is busy writing/);
+    } finally {
+      await loud.shutdown();
+    }
+  });
+
   it('answers the heartbeat', async () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await kernel.heartbeat()).toBe(true);

@@ -123,13 +123,13 @@ describe('Jupyter helpers', () => {
     expect(jupyterUrlFrom('[I NotebookApp] Serving notebooks from local directory')).toBeUndefined();
   });
 
-  it('registers the tslab kernel inside the project, pointing at the project tslab', () => {
+  it('registers the tslab kernel inside the project, pointing at the project tslab run with the project\'s preload', () => {
     const jupyterPath = registerKernel(root);
     expect(jupyterPath).toBe(join(root, '.lab', 'jupyter', 'share', 'jupyter'));
     const spec = JSON.parse(readFileSync(join(jupyterPath, 'kernels', 'tslab', 'kernel.json'), 'utf8')) as { argv: string[]; language: string };
     expect(spec.language).toBe('typescript');
-    expect(spec.argv).toEqual([join(root, 'node_modules', '.bin', 'tslab'), 'kernel', '--config-path', '{connection_file}']);
-    expect(existsSync(spec.argv[0] as string)).toBe(true);
+    expect(spec.argv).toEqual([process.execPath, '--require', join(root, 'app', 'kernel', 'tslab-serial-send.cjs'), join(root, 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}']);
+    for (const file of [spec.argv[0], spec.argv[2], spec.argv[3]]) expect(existsSync(file as string), file).toBe(true);
   });
 
   it('finds no Jupyter on an empty PATH', () => {

@@ -80,3 +80,15 @@ describe('a trace in Japanese', () => {
     expect(text(shown[2]![1])).toContain('あなたの予想');
   });
 });
+
+describe('the trace viewer\'s trace', () => {
+  it('accepts a Japanese browser: the full trace drawn with the Japanese fixed words, and ?lang=en over it', async () => {
+    const answer = await token('wrong');
+    const url = `${lab.httpUrl}/lab/traces/${answer.headers['x-lab-trace-id'] as string}/html`;
+    const ja = await fetch(url, { headers: { 'accept-language': 'ja-JP,ja;q=0.9' } });
+    expect(ja.headers.get('vary')).toContain('Accept-Language');
+    expect(text(await ja.text())).toContain('サーバーが行ったチェック (実行順)');
+    expect(text(await (await fetch(`${url}?lang=en`, { headers: { 'accept-language': 'ja' } })).text())).toContain('Checks, in the order the server made them');
+    expect(text(await (await fetch(url)).text())).toContain('Checks, in the order the server made them');
+  });
+});

@@ -1,15 +1,15 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-// Every chapter, executed by Jupyter and exported with nbconvert's `lab` template (JupyterLab's own
+// Every chapter of both editions, executed by Jupyter and exported with nbconvert's `lab` template (JupyterLab's own
 // output CSS), looked at in Chromium: no squeezed table cell, no header stacked one letter per line,
 // no diagram source shown as text in an output, and every diagram a text/vnd.mermaid output whose
 // text/plain fallback (what nbconvert 6.5 shows) is a sentence.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join, relative } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactsDir, isCI, jupyterMissing, listNotebooks, python, registerKernel, root, runNotebook } from './run-notebooks.js';
+import { artifactsDir, isCI, japaneseNotebooksDir, jupyterMissing, listNotebooks, notebooksDir, python, registerKernel, root, runNotebook } from './run-notebooks.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -21,7 +21,9 @@ const MIN_CELL_PX = 40;
 /** The first line of mermaid source, as a learner would see it if a diagram were not drawn. */
 const DIAGRAM_SOURCE = /^\s*(sequenceDiagram|flowchart\s|graph\s+(TD|TB|LR|RL|BT)|classDiagram|stateDiagram|erDiagram)/m;
 
-const notebooks = listNotebooks();
+// Both editions: a Japanese chapter is named ja/NN-topic, its export is ja/NN-topic.html.
+const notebooks = [...listNotebooks(), ...listNotebooks(japaneseNotebooksDir)];
+const nameOf = (p: string) => relative(notebooksDir, p).replace(/\.ipynb$/, '');
 const missing = jupyterMissing() ?? (existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing: apt-get install chromium`);
 
 interface Output { output_type: string; data?: Record<string, string | string[]>; text?: string | string[] }
@@ -56,12 +58,12 @@ describe.runIf(!missing || isCI)('chapters exported with nbconvert --template la
     if (missing) throw new Error(`CI=true requires Jupyter, tslab and Chromium. ${missing}`);
     // Reuse the notebook test's executed copies when they are newer than the chapter and the renderer;
     // otherwise execute into a folder of our own, so two test files never write the same copy.
-    const renderer = Math.max(mtime(join(root, 'lab-server', 'dist', 'trace-render.js')), mtime(join(root, 'lab-server', 'dist', 'notebook-helpers.js')));
+    const renderer = Math.max(...['trace-render.js', 'trace-labels.js', 'notebook-helpers.js'].map((f) => mtime(join(root, 'lab-server', 'dist', f))));
     const fresh = (p: string, copy: string) => mtime(copy) > Math.max(mtime(p), renderer);
     const stale: string[] = [];
     for (const p of notebooks) {
-      const name = basename(p, '.ipynb');
-      const candidates = [join(artifactsDir, basename(p)), join(ownExecutedDir, basename(p))];
+      const name = nameOf(p);
+      const candidates = [join(artifactsDir, `${name}.ipynb`), join(ownExecutedDir, `${name}.ipynb`)];
       const copy = candidates.find((c) => fresh(p, c));
       if (copy === undefined) stale.push(p);
       executed.set(name, copy ?? candidates[1] as string);
@@ -71,16 +73,20 @@ describe.runIf(!missing || isCI)('chapters exported with nbconvert --template la
       const queue = [...stale];
       const worker = async () => {
         for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
-          const run = await runNotebook(p, join(ownExecutedDir, basename(p)), jupyterPath);
+          const run = await runNotebook(p, join(ownExecutedDir, `${nameOf(p)}.ipynb`), jupyterPath);
           if (run.code !== 0) throw new Error(run.output);
         }
       };
       await Promise.all([worker(), worker()]);
     }
 
-    mkdirSync(exportDir, { recursive: true });
-    const convert = spawnSync(python, ['-m', 'nbconvert', '--to', 'html', '--template', 'lab', '--output-dir', exportDir, ...executed.values()], { encoding: 'utf8' });
-    if (convert.status !== 0) throw new Error(`nbconvert failed: ${convert.stderr}`);
+    // One nbconvert per edition: the two editions' files share their names.
+    for (const edition of ['', 'ja/']) {
+      const inputs = [...executed].filter(([name]) => (edition === '' ? !name.includes('/') : name.startsWith(edition))).map(([, copy]) => copy);
+      mkdirSync(join(exportDir, edition), { recursive: true });
+      const convert = spawnSync(python, ['-m', 'nbconvert', '--to', 'html', '--template', 'lab', '--output-dir', join(exportDir, edition), ...inputs], { encoding: 'utf8' });
+      if (convert.status !== 0) throw new Error(`nbconvert failed: ${convert.stderr}`);
+    }
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -141,23 +147,23 @@ describe.runIf(!missing || isCI)('chapters exported with nbconvert --template la
   }, 900_000);
   afterAll(() => browser?.close());
 
-  it.each(notebooks.map((p) => [basename(p, '.ipynb')]))('%s: no table cell narrower than 40 px, no header stacked one letter per line', (name) => {
+  it.each(notebooks.map((p) => [nameOf(p)]))('%s: no table cell narrower than 40 px, no header stacked one letter per line', (name) => {
     const report = reports.get(name);
     expect(report, 'page not seen').toBeDefined();
     expect(report?.narrow, `cells under ${MIN_CELL_PX} px`).toEqual([]);
     expect(report?.stacked, 'text stacked one letter per line').toEqual([]);
   });
 
-  it.each(notebooks.map((p) => [basename(p, '.ipynb')]))('%s: trace names stay on one line and long values wrap inside their cell', (name) => {
+  it.each(notebooks.map((p) => [nameOf(p)]))('%s: trace names stay on one line and long values wrap inside their cell', (name) => {
     expect(reports.get(name)?.wrappedNames, 'names that wrap').toEqual([]);
     expect(reports.get(name)?.overflowing, 'values wider than their cell').toEqual([]);
   });
 
-  it.each(notebooks.map((p) => [basename(p, '.ipynb')]))('%s: no diagram source shown as text in an output', (name) => {
+  it.each(notebooks.map((p) => [nameOf(p)]))('%s: no diagram source shown as text in an output', (name) => {
     expect(reports.get(name)?.sourceInOutputs).toEqual([]);
   });
 
-  it.each(notebooks.map((p) => [basename(p, '.ipynb')]))('%s: every diagram is a text/vnd.mermaid output whose sentence nbconvert shows', (name) => {
+  it.each(notebooks.map((p) => [nameOf(p)]))('%s: every diagram is a text/vnd.mermaid output whose sentence nbconvert shows', (name) => {
     const outputs = outputsOf(executed.get(name) as string);
     const diagrams = outputs.filter((o) => o.data?.['text/vnd.mermaid'] !== undefined);
     for (const o of outputs) {
@@ -168,7 +174,7 @@ describe.runIf(!missing || isCI)('chapters exported with nbconvert --template la
     for (const d of diagrams) {
       expect(joined(d.data?.['text/vnd.mermaid'])).toMatch(/^sequenceDiagram\n/);
       const sentence = joined(d.data?.['text/plain']);
-      expect(sentence).toMatch(/^[A-Z].* sent .* the server answered \d{3}.*\.$/);
+      expect(sentence).toMatch(name.startsWith('ja/') ? /^クライアント.*を送りました。.*サーバーは \d{3}.*を返しました。$/ : /^[A-Z].* sent .* the server answered \d{3}.*\.$/);
       expect(reports.get(name)?.outputText).toContain(sentence);
     }
     // Every trace a shared helper displayed is followed by its diagram.
@@ -180,7 +186,7 @@ describe.runIf(!missing || isCI)('chapters exported with nbconvert --template la
   });
 
   it('found trace tables and diagrams in the chapters that use the shared helpers', () => {
-    for (const name of ['01-client-types', '02-client-secrets', '03-client-assertions', '04-jwt-grant-vs-client-auth', '09-private-key-jwt-end-to-end']) {
+    for (const name of ['01-client-types', '02-client-secrets', '03-client-assertions', '04-jwt-grant-vs-client-auth', '09-private-key-jwt-end-to-end'].flatMap((n) => [n, `ja/${n}`])) {
       expect(outputsOf(executed.get(name) as string).filter((o) => o.data?.['text/vnd.mermaid'] !== undefined).length, name).toBeGreaterThan(0);
       expect(reports.get(name)?.cells, name).toBeGreaterThan(20);
     }

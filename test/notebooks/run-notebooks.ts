@@ -56,8 +56,19 @@ export interface NotebookRun {
   ms: number;
 }
 
-/** Executes one notebook top to bottom; the executed copy goes to `output`, never over the original. */
-export function runNotebook(notebook: string, output: string, jupyterPath: string): Promise<NotebookRun> {
+/**
+ * Executes one notebook top to bottom; the executed copy goes to `output`, never over the original.
+ * A kernel that could not bind the port jupyter_client picked for it (another process took it between
+ * the pick and the bind: EADDRINUSE, seen with kernels starting side by side) is started once more.
+ */
+export async function runNotebook(notebook: string, output: string, jupyterPath: string): Promise<NotebookRun> {
+  const first = await runNotebookOnce(notebook, output, jupyterPath);
+  if (first.code !== 2 || !/EADDRINUSE|Address already in use/.test(first.output)) return first;
+  const second = await runNotebookOnce(notebook, output, jupyterPath);
+  return { ...second, output: `(the first kernel could not bind its port, EADDRINUSE; started another)\n${second.output}`, ms: first.ms + second.ms };
+}
+
+function runNotebookOnce(notebook: string, output: string, jupyterPath: string): Promise<NotebookRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(python, [driver, notebook, '--output', output, '--timeout', '120'], {
