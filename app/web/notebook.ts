@@ -28,7 +28,10 @@ interface Cell {
   key: string;
   data: NotebookCell;
   element: HTMLElement;
-  editor: EditorView;
+  /** Created when the cell is built for code, and on first edit for Markdown (most Markdown is never edited). */
+  editor: EditorView | undefined;
+  /** Where a Markdown cell's editor goes once it exists. */
+  editorBox: HTMLElement | undefined;
   outputs: Output[];
   outputArea: HTMLElement | undefined;
   view: HTMLElement | undefined;
@@ -160,9 +163,37 @@ function editorFor(cell: Cell, type: CellType, text: string): EditorView {
   });
 }
 
+/** The cell's text: its editor's when it has one, else the notebook's. */
+function textOf(cell: Cell): string {
+  return cell.editor === undefined ? joinText(cell.data.source) : cell.editor.state.doc.toString();
+}
+
+/** The cell's editor, created on first need (in place of the code's placeholder, if it had one). */
+function editorOf(cell: Cell): EditorView {
+  if (cell.editor === undefined) {
+    cell.editor = editorFor(cell, cell.data.cell_type, joinText(cell.data.source));
+    cell.editorBox?.replaceChildren(cell.editor.dom);
+    if (cell.editorBox !== undefined) nearView.unobserve(cell.editorBox);
+  }
+  return cell.editor;
+}
+
+/**
+ * A code cell's editor is made when the cell comes within two screens of the viewport: a chapter of
+ * fifty code cells opens with the few in view, and the page's work does not compete with the kernel
+ * starting beside it. Until then the cell shows its code as plain text of the same size.
+ */
+const nearView = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) continue;
+    const cell = cells.find((c) => c.editorBox === entry.target);
+    if (cell !== undefined) editorOf(cell);
+  }
+}, { rootMargin: '200% 0px' });
+
 function renderMarkdown(cell: Cell): void {
   if (cell.view === undefined) return;
-  cell.view.innerHTML = markdownHtml(cell.editor.state.doc.toString());
+  cell.view.innerHTML = markdownHtml(textOf(cell));
   cell.element.classList.remove('editing-markdown');
   void drawDiagrams(cell.view);
 }
@@ -184,22 +215,21 @@ function setExecutionCount(cell: Cell, count: number | null | undefined): void {
 function buildCell(data: NotebookCell): Cell {
   const key = `c${++cellSerial}`;
   const element = h('div', { class: `cell ${data.cell_type}-cell`, 'data-cell-type': data.cell_type, 'data-cell-key': key });
-  const cell: Cell = { key, data, element, editor: undefined as unknown as EditorView, outputs: data.outputs ?? [], outputArea: undefined, view: undefined };
-  cell.editor = editorFor(cell, data.cell_type, joinText(data.source));
+  const cell: Cell = { key, data, element, editor: undefined, editorBox: undefined, outputs: data.outputs ?? [], outputArea: undefined, view: undefined };
   if (data.cell_type === 'code') {
     element.dataset.tags = tagsOf(data).join(' ');
     const prompt = h('div', { class: 'prompt' }, `[${data.execution_count ?? ' '}]:`);
-    const input = h('div', { class: 'input' }, prompt, h('div', { class: 'editor' }));
-    input.querySelector('.editor')?.append(cell.editor.dom);
+    cell.editorBox = h('div', { class: 'editor' }, h('pre', { class: 'code-placeholder' }, joinText(data.source)));
+    const input = h('div', { class: 'input' }, prompt, cell.editorBox);
+    nearView.observe(cell.editorBox);
     cell.outputArea = h('div', { class: 'outputs' });
     element.append(input, cell.outputArea);
     setExecutionCount(cell, data.execution_count);
     renderOutputs(cell);
   } else {
     cell.view = h('div', { class: 'markdown-view' });
-    const editorBox = h('div', { class: 'editor markdown-editor' });
-    editorBox.append(cell.editor.dom);
-    element.append(cell.view, editorBox);
+    cell.editorBox = h('div', { class: 'editor markdown-editor' });
+    element.append(cell.view, cell.editorBox);
     if (data.cell_type === 'markdown') renderMarkdown(cell);
     else cell.view.textContent = joinText(data.source);
     cell.view.addEventListener('dblclick', () => editMarkdown(cell));
@@ -210,7 +240,7 @@ function buildCell(data: NotebookCell): Cell {
 
 function editMarkdown(cell: Cell): void {
   cell.element.classList.add('editing-markdown');
-  cell.editor.focus();
+  editorOf(cell).focus();
 }
 
 function renumber(): void {
@@ -257,7 +287,7 @@ function deleteCell(index: number): void {
 function changeType(index: number, type: CellType): void {
   const old = cells[index];
   if (old === undefined || old.data.cell_type === type) return;
-  const data: NotebookCell = { ...old.data, cell_type: type, source: old.editor.state.doc.toString() };
+  const data: NotebookCell = { ...old.data, cell_type: type, source: textOf(old) };
   if (type === 'code') {
     data.outputs = [];
     data.execution_count = null;
@@ -302,7 +332,7 @@ async function runCell(cell: Cell, advance: boolean): Promise<ExecuteReply['stat
   if (prompt) prompt.textContent = '[*]:';
   let reply: ExecuteReply;
   try {
-    const response = await post(`${api}/execute`, { cellId: cell.key, code: cell.editor.state.doc.toString() });
+    const response = await post(`${api}/execute`, { cellId: cell.key, code: textOf(cell) });
     const body = (await response.json()) as ExecuteReply & { message?: string };
     if (!response.ok) throw new Error(body.message ?? `HTTP ${response.status}`);
     reply = body;
@@ -382,7 +412,7 @@ interruptButton.addEventListener('click', () => (stopRequested = true));
 function currentNotebook(): Notebook {
   if (notebook === undefined) throw new Error('no notebook is loaded');
   const out: NotebookCell[] = cells.map((c) => {
-    const data: NotebookCell = { ...c.data, source: c.editor.state.doc.toString() };
+    const data: NotebookCell = { ...c.data, source: textOf(c) };
     if (data.cell_type === 'code') {
       data.outputs = c.outputs;
       data.execution_count = c.data.execution_count ?? null;
@@ -452,7 +482,7 @@ document.addEventListener('keydown', (event) => {
   } else if (key === 'Enter') {
     event.preventDefault();
     if (cell?.data.cell_type === 'markdown') editMarkdown(cell);
-    else cell?.editor.focus();
+    else if (cell !== undefined) editorOf(cell).focus();
   } else if (key === 'ArrowDown' || key === 'j') select(selected + 1, true);
   else if (key === 'ArrowUp' || key === 'k') select(selected - 1, true);
   else if (key === 'a') insertCell(selected, 'code');

@@ -164,6 +164,12 @@ describe.runIf(!missing || isCI)('the built-in notebook app in Chromium', () => 
       expect(['stream', 'display_data', 'execute_result', 'error']).toContain(type);
     }
 
+    // A code cell's editor is made as it nears the viewport: the last one, scrolled to, is highlighted TypeScript.
+    const lastCode = page.locator('[data-cell-type="code"]').last();
+    await lastCode.scrollIntoViewIfNeeded();
+    await lastCode.locator('.cm-content').waitFor({ timeout: 10_000 });
+    expect(await lastCode.locator('.cm-content span[class]').count(), 'highlighted tokens').toBeGreaterThan(0);
+
     await diagramsSettled(page);
     const fences = fencesIn(stem);
     expect(await page.locator('.markdown-view .mermaid-diagram[data-drawn="svg"] svg').count(), 'Markdown mermaid fences drawn').toBe(fences);
