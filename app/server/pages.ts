@@ -75,12 +75,15 @@ export function indexPage(data: IndexData): string {
     data.cheatSheet ? `<a href="/docs/cheat-sheet.md">${escapeHtml(words.cheatSheet)}</a>` : '',
     data.glossary ? `<a href="/docs/glossary.md">${escapeHtml(words.glossary)}</a>` : '',
   ].filter((l) => l !== '').join(' · ');
-  const editions = data.editions.filter((e) => e.chapters.length > 0).map((e) => `<section class="edition" lang="${e.edition}" data-edition="${e.edition}">
+  const shown = data.editions.filter((e) => e.chapters.length > 0);
+  // Both editions are long lists: the top of the page links each.
+  const jumps = shown.length < 2 ? '' : ` · ${shown.map((e) => `<a href="#edition-${e.edition}">${escapeHtml(words.editions[e.edition])}</a>`).join(' · ')}`;
+  const editions = shown.map((e) => `<section class="edition" id="edition-${e.edition}" lang="${e.edition}" data-edition="${e.edition}">
 <h2>${escapeHtml(words.editions[e.edition])}</h2>
 <ol class="chapters" data-edition="${e.edition}">${rows(e.chapters).join('\n')}</ol>
 </section>`);
   return page('client-auth-lab', `<main class="index">
-<nav class="language"><a href="/?lang=${words.switchLang}" hreflang="${words.switchLang}" lang="${words.switchLang}" data-switch-language="${words.switchLang}">${escapeHtml(words.switchTo)}</a></nav>
+<nav class="language"><a href="/?lang=${words.switchLang}" hreflang="${words.switchLang}" lang="${words.switchLang}" data-switch-language="${words.switchLang}">${escapeHtml(words.switchTo)}</a>${jumps}</nav>
 <h1>client-auth-lab</h1>
 <p>${escapeHtml(words.intro)} ${total === 0 ? '' : words.solved(solved, total)} ${links}</p>
 ${editions.join('\n')}

@@ -69,6 +69,8 @@ describe('the index page', () => {
     expect(japanese.map((m) => m[1])).toEqual(stemsIn(join(root, 'notebooks', 'ja')).map((s) => `/notebooks/ja/${s}`));
     expect(japanese[0]?.[2]).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
     expect(html).toContain('href="/?lang=ja"');
+    expect(html).toContain('<a href="#edition-ja">');
+    expect(html).toContain('id="edition-ja"');
   });
 
   it('accepts a browser that prefers Japanese: the index in Japanese, the Japanese edition first', async () => {
