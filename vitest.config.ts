@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const RENDERING = 'test/notebooks/rendering.test.ts';
 
 export default defineConfig({
   resolve: {
@@ -13,8 +14,13 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'course', include: ['test/**/*.test.ts'], exclude: [RENDERING] } },
+      // The nbconvert export of both editions runs after the rest, so it reads the copies the notebook
+      // tests executed instead of executing every chapter a second time beside them.
+      { extends: true, test: { name: 'rendering', include: [RENDERING], sequence: { groupOrder: 1 } } },
+    ],
   },
 });
