@@ -6,10 +6,10 @@ import {
   checkPredictionTable, findNginx, labRequest, NGINX_EXAMPLE_CONFIGURATION, nginxTemplateForwarding, startLab, startLabNginx, versionAtLeast, type Lab,
 } from '@client-auth-lab/lab-server';
 import { encodeClientSecretBasic } from '@client-auth-lab/lib';
+import { clientSecretBasicToken, recordingTslab } from './support.js';
 
 const isCI = !!process.env.CI && !['false', '0'].includes(process.env.CI);
-const shown: [string, string][] = [];
-const tslab = { display: { raw: (type: string, data: string) => { shown.push([type, data]); } } };
+const { shown, tslab } = recordingTslab();
 let lab: Lab;
 let client: { client_id: string; client_secret?: string };
 
@@ -48,8 +48,8 @@ describe('nginxTemplateForwarding', () => {
 
 describe('checkPredictionTable', () => {
   it('shows one table for many cases and never throws on a missing or wrong prediction', async () => {
-    const wrong = await lab.request(lab.urls.token, { form: { grant_type: 'client_credentials' }, headers: { authorization: encodeClientSecretBasic(client.client_id, 'wrong') } });
-    const right = await lab.request(lab.urls.token, { form: { grant_type: 'client_credentials' }, headers: { authorization: encodeClientSecretBasic(client.client_id, client.client_secret!) } });
+    const wrong = await clientSecretBasicToken(lab, client.client_id, 'wrong');
+    const right = await clientSecretBasicToken(lab, client.client_id, client.client_secret!);
     const results = checkPredictionTable(tslab, lab, [
       { name: 'wrong secret', prediction: { status: 401, error: 'invalid_client' }, answer: wrong },
       { name: 'right secret, guessed wrong', prediction: { status: 400 }, answer: right },

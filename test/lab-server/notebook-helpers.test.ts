@@ -4,17 +4,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SignJWT } from 'jose';
 import { comparePrediction, displayTrace, foldedBundle, htmlTable, notebookHelpers, renderTraceHtml, replayBundle, startLab, traceSequenceDiagram, type Lab, type LabResponse } from '@client-auth-lab/lab-server';
-import { encodeClientSecretBasic } from '@client-auth-lab/lib';
+import { clientSecretBasicToken, recordingTslab } from './support.js';
 
 let lab: Lab;
 let client: { client_id: string; client_secret?: string };
-const shown: [string, string][] = [];
-const tslab = { display: { raw: (type: string, data: string) => { shown.push([type, data]); } } };
+const { shown, tslab } = recordingTslab();
 
-const token = (secret: string): Promise<LabResponse> => lab.request(lab.urls.token, {
-  form: { grant_type: 'client_credentials' },
-  headers: { authorization: encodeClientSecretBasic(client.client_id, secret) },
-});
+const token = (secret: string): Promise<LabResponse> => clientSecretBasicToken(lab, client.client_id, secret);
 
 beforeAll(async () => {
   lab = await startLab({ tlsPort: false, log: () => {} });

@@ -3,7 +3,8 @@ import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import { SignJWT } from 'jose';
-import { startLabServer, type RunningLabServer, type StartLabServerOptions, type Trace } from '@client-auth-lab/lab-server';
+import { startLabServer, type Lab, type LabResponse, type RunningLabServer, type StartLabServerOptions, type Trace } from '@client-auth-lab/lab-server';
+import { encodeClientSecretBasic } from '@client-auth-lab/lib';
 
 export async function startTestServer(options: StartLabServerOptions = {}): Promise<RunningLabServer> {
   return startLabServer({ port: 0, tlsPort: 0, pollIntervalSeconds: 0, log: () => {}, ...options });
@@ -134,4 +135,18 @@ export function traceOf(server: RunningLabServer, answer: HttpAnswer): Trace {
 
 export function failedCheck(trace: Trace): { name: string; detail: string; spec?: string } | undefined {
   return trace.checks.find((c) => !c.passed);
+}
+
+/** A stand-in for the `tslab` module a cell imports: it records what the cell would show, as [type, data]. */
+export function recordingTslab(): { shown: [string, string][]; tslab: { display: { raw(type: string, data: string): void } } } {
+  const shown: [string, string][] = [];
+  return { shown, tslab: { display: { raw: (type, data) => { shown.push([type, data]); } } } };
+}
+
+/** A client_credentials token request authenticated with client_secret_basic (RFC 6749 §2.3.1), from a notebook's lab. */
+export function clientSecretBasicToken(lab: Lab, clientId: string, secret: string): Promise<LabResponse> {
+  return lab.request(lab.urls.token, {
+    form: { grant_type: 'client_credentials' },
+    headers: { authorization: encodeClientSecretBasic(clientId, secret) },
+  });
 }

@@ -3,16 +3,12 @@
 // with what the server found left as the server wrote it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { notebookHelpers, notebookLanguage, renderTraceHtml, traceDiagramSentence, traceOutputs, traceSequenceDiagram, startLab, LAB_LANGUAGE_ENV, type Lab, type LabResponse } from '@client-auth-lab/lab-server';
-import { encodeClientSecretBasic } from '@client-auth-lab/lib';
+import { clientSecretBasicToken, recordingTslab } from './support.js';
 
 let lab: Lab;
 let client: { client_id: string; client_secret?: string };
-const shown: [string, string][] = [];
-const tslab = { display: { raw: (type: string, data: string) => { shown.push([type, data]); } } };
-const token = (secret: string): Promise<LabResponse> => lab.request(lab.urls.token, {
-  form: { grant_type: 'client_credentials' },
-  headers: { authorization: encodeClientSecretBasic(client.client_id, secret) },
-});
+const { shown, tslab } = recordingTslab();
+const token = (secret: string): Promise<LabResponse> => clientSecretBasicToken(lab, client.client_id, secret);
 const traceOf = (answer: LabResponse) => lab.server.context.traces.get(answer.headers['x-lab-trace-id'] as string)!;
 /** What a reader sees of the HTML: its text, without the style sheet, tags or entities. */
 const text = (html: string) => html.replace(/<style>[\s\S]*?<\/style>/g, '').replace(/<[^>]+>/g, '')
