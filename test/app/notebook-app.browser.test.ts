@@ -127,14 +127,20 @@ describe.runIf(!missing || isCI)('the built-in notebook app in Chromium', () => 
   it('shows the requests a cell sends in the trace panel, and a click opens the full trace in the viewer', { timeout: 180_000 }, async () => {
     const stem = chapters.find((c) => c.startsWith('02')) ?? '02-client-secrets';
     const page = await openChapter(stem);
-    await page.getByRole('button', { name: 'Run all' }).click();
+    // Cell by cell from the top until the first trace shows: the chapter's last cell stops its lab server,
+    // and the viewer is read from that server, so Run all would race the click below.
     const trace = page.locator('a.trace').first();
-    await trace.waitFor({ timeout: 120_000 });
+    const cellCount = await page.locator('[data-cell-index]').count();
+    for (let index = 0; index < cellCount && (await trace.count()) === 0; index += 1) {
+      await page.getByRole('button', { name: 'Run cell', exact: true }).click();
+      await page.waitForFunction((i) => {
+        const cell = document.querySelector(`[data-cell-index="${i}"]`);
+        return cell !== null && !cell.classList.contains('running') && (cell.getAttribute('data-cell-type') !== 'code' || cell.hasAttribute('data-execution-count'));
+      }, index, { timeout: 120_000 });
+    }
+    await trace.waitFor({ timeout: 30_000 });
     const href = (await trace.getAttribute('href')) ?? '';
     expect(href).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):\d+\/lab#\/trace\//);
-    // Run all stops first: the viewer is read from the lab server inside the kernel, not raced against the chapter's cells.
-    await page.getByRole('button', { name: 'Interrupt' }).click();
-    await page.waitForFunction(() => document.getElementById('app')?.dataset.runAll !== 'running', null, { timeout: 120_000 });
     const [viewer] = await Promise.all([context.waitForEvent('page'), trace.click()]);
     await viewer.waitForLoadState();
     const id = decodeURIComponent(href.slice(href.indexOf('#/trace/') + '#/trace/'.length));
