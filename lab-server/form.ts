@@ -98,6 +98,7 @@ function refuseLenientDecoding(text: string, decodedReplacements: number): void 
 /**
  * Parses application/x-www-form-urlencoded text with URLSearchParams ('+' is a space, %XX an octet of
  * UTF-8); a parameter without a value is treated as omitted (RFC 6749 §3.1); a repeated one becomes an array.
+ * U+0000 (%00) is refused: no parameter syntax of RFC 6749 Appendix A admits it.
  */
 export function parseFormUrlEncoded(text: string): FormParameters {
   const form: FormParameters = Object.create(null) as FormParameters;
@@ -105,6 +106,9 @@ export function parseFormUrlEncoded(text: string): FormParameters {
   let replacements = 0;
   for (const [name, value] of new URLSearchParams(text)) {
     if (mayBeLenient) replacements += (name + value).split('\uFFFD').length - 1;
+    if (name.includes('\u0000') || value.includes('\u0000')) {
+      refuse('ERR_FORM_NUL', `the form parameter '${name.replaceAll('\u0000', '%00').slice(0, 40)}' holds U+0000 (%00), which no OAuth parameter's syntax admits`, 'RFC 6749 Appendix A');
+    }
     if (value === '') continue;
     const existing = form[name];
     if (existing === undefined) form[name] = value;
@@ -152,7 +156,31 @@ export async function readJsonObject(req: IncomingMessage, limit: number): Promi
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     refuse('ERR_METADATA_NOT_OBJECT', 'the registration request body must be a JSON object of client metadata', 'RFC 7591 §3.1', 'invalid_client_metadata');
   }
+  const unstorable = unstorableTextIn(value);
+  if (unstorable !== undefined) {
+    refuse('ERR_METADATA_TEXT', `the client metadata ${unstorable}; such text could not be stored and given back unchanged, as the registration response must (RFC 7591 §3.2.1)`, 'RFC 7591 §3.2.1; RFC 7591 §3.2.2; RFC 8259 §8.2', 'invalid_client_metadata');
+  }
   return value as Record<string, unknown>;
+}
+
+/** A lone UTF-16 surrogate: JSON's \uD800 escape without its pair, not a Unicode character (RFC 8259 §8.2). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Where a parsed JSON value holds U+0000 or a lone surrogate, in a member name or a string, if anywhere. */
+function unstorableTextIn(value: unknown, path = ''): string | undefined {
+  const problem = (text: string): string | undefined => (text.includes('\u0000') ? 'U+0000' : LONE_SURROGATE.test(text) ? 'an unpaired surrogate (RFC 8259 §8.2)' : undefined);
+  if (typeof value === 'string') {
+    const found = problem(value);
+    return found === undefined ? undefined : `value ${path === '' ? '' : `of ${path} `}holds ${found}`;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, member] of Object.entries(value)) {
+    const found = problem(key);
+    if (found !== undefined) return `member name ${JSON.stringify(key).slice(0, 40)} holds ${found}`;
+    const inner = unstorableTextIn(member, Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }
 
 /** One value of a parameter, refusing repetition (RFC 6749 §3.2: parameters MUST NOT be included more than once). */

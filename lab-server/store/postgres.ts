@@ -66,10 +66,41 @@ export function redactedDatabaseUrl(url: string): string {
   }
 }
 
-/** Whether an error came from reaching the database (as opposed to a bug in a statement). */
-function unavailable(error: unknown): StoreUnavailableError {
+/**
+ * SQLSTATE classes that mean the database cannot answer now, so the request may be tried again: 08
+ * connection exception, 40 transaction rollback, 53 insufficient resources, 57 operator intervention,
+ * 58 system error (PostgreSQL manual, Appendix A).
+ */
+const UNAVAILABLE_SQLSTATE_CLASSES = new Set(['08', '40', '53', '57', '58']);
+
+/**
+ * Whether an error came from reaching the database (as opposed to a statement it refused): an error
+ * without a SQLSTATE is the connection, the pool or a timeout; one with a SQLSTATE is unavailability
+ * only in the classes above.
+ */
+export function isStoreUnavailability(error: unknown): boolean {
+  if (error instanceof StoreUnavailableError) return true;
+  if (!(error instanceof pg.DatabaseError) || error.code === undefined) return true;
+  return UNAVAILABLE_SQLSTATE_CLASSES.has(error.code.slice(0, 2));
+}
+
+/** The error a failed query is thrown as: 503 with Retry-After when the database is away, else the database's own refusal. */
+function storeFailure(error: unknown): Error {
   if (error instanceof StoreUnavailableError) return error;
-  return new StoreUnavailableError((error as Error)?.message ?? String(error));
+  if (isStoreUnavailability(error)) return new StoreUnavailableError((error as Error)?.message ?? String(error));
+  const refused = error as pg.DatabaseError;
+  return new Error(`PostgreSQL refused a statement of the lab's store (SQLSTATE ${refused.code ?? '?'}): ${refused.message}`, { cause: error });
+}
+
+/**
+ * PostgreSQL text holds no U+0000 (SQLSTATE 22021, "invalid byte sequence"), and one such value would
+ * fail the whole batch it is written in, again at every retry. Text a client sent is kept with U+0000
+ * written as U+2400 (SYMBOL FOR NULL), so it is stored and shown; JSON values are unaffected, since
+ * JSON.stringify writes U+0000 as the escape \u0000.
+ */
+export function storableParameters(values: readonly unknown[] | undefined): unknown[] | undefined {
+  const text = (value: unknown): unknown => (typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\u2400') : value);
+  return values?.map((value) => (Array.isArray(value) ? value.map(text) : text(value)));
 }
 
 /** Compares two xid8 values given as decimal text. */
@@ -101,10 +132,10 @@ export class PostgresReplayStore implements LabReplayStore {
         `INSERT INTO lab_replay (iss, jti, expires_at) VALUES ($1, $2, $3)
          ON CONFLICT (iss, jti) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE lab_replay.expires_at <= $4
          RETURNING 1`,
-        [issuer, jti, Math.ceil(expiresAt), Math.floor(now)],
+        storableParameters([issuer, jti, Math.ceil(expiresAt), Math.floor(now)]),
       );
     } catch (error) {
-      throw unavailable(error);
+      throw storeFailure(error);
     }
     return result.rowCount === 1;
   }
@@ -117,7 +148,7 @@ export class PostgresReplayStore implements LabReplayStore {
         [Math.floor(nowMs)],
       );
     } catch (error) {
-      throw unavailable(error);
+      throw storeFailure(error);
     }
     return result.rows.map((row) => ({ iss: row.iss, jti: row.jti, expiresAt: Number(row.expires_at) }));
   }
@@ -148,10 +179,10 @@ export class PostgresRateBuckets implements SharedRateBuckets {
            tokens = ${refilled} - CASE WHEN ${refilled} >= 1 THEN 1 ELSE 0 END,
            at_ms = greatest(b.at_ms, $3::bigint)
          RETURNING allowed, tokens`,
-        [key, perMinute, Math.floor(nowMs), perMinute / 60_000],
+        storableParameters([key, perMinute, Math.floor(nowMs), perMinute / 60_000]),
       );
     } catch (error) {
-      throw unavailable(error);
+      throw storeFailure(error);
     }
     const row = result.rows[0];
     return row === undefined || row.allowed ? undefined : secondsUntilOne(row.tokens, perMinute);
@@ -277,12 +308,13 @@ export class PostgresLabStore implements LabStore {
 
   async #query<R extends pg.QueryResultRow>(text: string, values?: unknown[], pool = this.#pool): Promise<pg.QueryResult<R>> {
     try {
-      const result = await pool.query<R>(text, values);
+      const result = await pool.query<R>(text, storableParameters(values));
       this.#noteUp();
       return result;
     } catch (error) {
-      this.#noteDown(error as Error);
-      throw unavailable(error);
+      if (isStoreUnavailability(error)) this.#noteDown(error as Error);
+      else this.#log(`lab-server: ${storeFailure(error).message}`);
+      throw storeFailure(error);
     }
   }
 

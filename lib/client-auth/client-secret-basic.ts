@@ -28,6 +28,9 @@ export function isBasicAuthorization(header: string | undefined): boolean {
   return header !== undefined && /^basic(?:\s|$)/i.test(header.trimStart());
 }
 
+/** CTL of RFC 5234 Appendix B.1. */
+const CONTROL_CHARACTER = /[\u0000-\u001F\u007F]/;
+
 /**
  * Parses a Basic Authorization header into client credentials. Malformed input is a coded error:
  * strict Base64 (RFC 4648 §4, padded, no line breaks), split at the first ':' (RFC 7617 §2), then each
@@ -48,14 +51,23 @@ export function parseClientSecretBasic(header: string): BasicCredentials {
   } catch {
     throw new CodedError('ERR_BASIC_CHARSET', 'the Basic credentials are not UTF-8 (RFC 7617 §2.1)', 'RFC 7617 §2.1');
   }
+  if (CONTROL_CHARACTER.test(decoded)) {
+    throw new CodedError('ERR_BASIC_CONTROL_CHARACTER', 'the Basic credentials contain a control character; the user-id and password MUST NOT (RFC 7617 §2)', 'RFC 7617 §2');
+  }
   const colon = decoded.indexOf(':');
   if (colon < 0) {
     throw new CodedError('ERR_BASIC_NO_COLON', 'the Basic credentials have no ":" between client_id and client_secret (RFC 7617 §2)', 'RFC 7617 §2');
   }
+  let credentials: BasicCredentials;
   try {
-    return { clientId: formUrlDecode(decoded.slice(0, colon)), clientSecret: formUrlDecode(decoded.slice(colon + 1)) };
+    credentials = { clientId: formUrlDecode(decoded.slice(0, colon)), clientSecret: formUrlDecode(decoded.slice(colon + 1)) };
   } catch (error) {
     const coded = error as CodedError;
     throw new CodedError('ERR_BASIC_FORM_ENCODING', `${coded.message}; RFC 6749 §2.3.1 requires client_id and client_secret to be form-urlencoded inside the Basic header`, 'RFC 6749 §2.3.1');
   }
+  // Form-decoding can make one (%00, %0A): client-id and client-secret are *VSCHAR, which has none.
+  if (CONTROL_CHARACTER.test(credentials.clientId) || CONTROL_CHARACTER.test(credentials.clientSecret)) {
+    throw new CodedError('ERR_BASIC_CONTROL_CHARACTER', 'the client_id or client_secret in the Basic credentials decodes to a control character, which client-id and client-secret (*VSCHAR) do not admit (RFC 6749 Appendix A.1, A.2)', 'RFC 6749 Appendix A.1; RFC 6749 Appendix A.2');
+  }
+  return credentials;
 }

@@ -16,6 +16,11 @@ describe('application/x-www-form-urlencoded (RFC 6749 Appendix B)', () => {
     expect(codeOf(() => parseFormUrlEncoded('a=%zz'))).toBe('ERR_FORM_ENCODING');
     expect(codeOf(() => parseFormUrlEncoded('a=%C3%28'))).toBe('ERR_FORM_ENCODING');
   });
+  it('rejects U+0000 in a name or a value because no parameter syntax of RFC 6749 Appendix A admits it', () => {
+    expect(codeOf(() => parseFormUrlEncoded('client_id=a%00b'))).toBe('ERR_FORM_NUL');
+    expect(codeOf(() => parseFormUrlEncoded('sc%00ope=read'))).toBe('ERR_FORM_NUL');
+    expect(() => parseFormUrlEncoded('ok=1&scope=a%00')).toThrow(/'scope'/);
+  });
   it('is not fooled by __proto__', () => {
     const form = parseFormUrlEncoded('__proto__=x&constructor=y');
     expect(Object.getPrototypeOf(form)).toBeNull();

@@ -152,6 +152,18 @@ describe.skipIf(skipReason !== undefined)('two authlab server processes on one P
     expect(trace.body.outcome.code).toBe('ERR_CODE_REUSED');
   });
 
+  it('rejects an assertion whose iss holds U+0000 with invalid_client, not 503, and still saves what comes after it', async () => {
+    // PostgreSQL text holds no U+0000: written as it came, the trace's client_id would fail its batch and every one after.
+    const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = `${part({ alg: 'ES256' })}.${part({ iss: 'a\u0000b', sub: 'a\u0000b', aud: ISSUER, jti: randomUUID(), iat: now, exp: now + 60 })}.AAAA`;
+    const answer = await postForm(`${a.url}/token`, { grant_type: 'client_credentials', client_assertion_type: JWT_BEARER, client_assertion: assertion });
+    expect(answer.status).toBe(400);
+    expect((answer.body as { error: string }).error).toBe('invalid_client');
+    const later = await registerOn(a, { client_name: 'registered after the U+0000 request' });
+    expect((await clientCredentials(b, later)).status).toBe(200);
+  });
+
   it('accepts a trace of a request on one process in the other process’s live stream (/lab/traces/stream)', async () => {
     const client = await registerOn(a);
     const stream = openStream(`${b.url}/lab/traces/stream`);

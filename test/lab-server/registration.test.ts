@@ -63,6 +63,17 @@ describe('dynamic client registration (RFC 7591)', () => {
     expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('invalid_client_metadata');
   });
+  it.each([
+    ['U+0000 in client_name', '{"client_name":"a\\u0000b","grant_types":["client_credentials"]}'],
+    ['an unpaired surrogate in client_name', '{"client_name":"a\\ud800","grant_types":["client_credentials"]}'],
+    ['U+0000 in a member name', '{"x\\u0000":1,"grant_types":["client_credentials"]}'],
+    ['U+0000 deep in jwks', '{"jwks":{"keys":[{"kid":"\\u0000"}]},"grant_types":["client_credentials"]}'],
+  ])('rejects %s because the registration response could not give it back unchanged', async (_what, body) => {
+    const answer = await request(`${server.httpUrl}/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('invalid_client_metadata');
+    expect(traceOf(server, answer).outcome.code).toBe('ERR_METADATA_TEXT');
+  });
   it('rejects a form body because registration speaks JSON', async () => {
     const answer = await request(`${server.httpUrl}/register`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=b' });
     expect(answer.status).toBe(400);

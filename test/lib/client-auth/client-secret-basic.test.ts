@@ -46,6 +46,11 @@ describe('parseClientSecretBasic', () => {
     ['Basic YTpi', 'ok'],
     [`Basic ${Buffer.from([0x61, 0x3a, 0xff]).toString('base64')}`, 'ERR_BASIC_CHARSET'],
     [raw('a:100%'), 'ERR_BASIC_FORM_ENCODING'],
+    // RFC 7617 §2: the user-id and password MUST NOT contain control characters, raw or form-decoded (*VSCHAR).
+    [raw('a\u0000:b'), 'ERR_BASIC_CONTROL_CHARACTER'],
+    [raw('a:b\n'), 'ERR_BASIC_CONTROL_CHARACTER'],
+    [raw('a%00:b'), 'ERR_BASIC_CONTROL_CHARACTER'],
+    [raw('a:b%7F'), 'ERR_BASIC_CONTROL_CHARACTER'],
   ])('judges %s as %s', (header, code) => {
     if (code === 'ok') expect(parseClientSecretBasic(header)).toEqual({ clientId: 'a', clientSecret: 'b' });
     else expect(() => parseClientSecretBasic(header)).toThrow(expect.objectContaining({ code }));
