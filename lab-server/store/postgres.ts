@@ -312,9 +312,10 @@ export class PostgresLabStore implements LabStore {
       this.#noteUp();
       return result;
     } catch (error) {
-      if (isStoreUnavailability(error)) this.#noteDown(error as Error);
-      else this.#log(`lab-server: ${storeFailure(error).message}`);
-      throw storeFailure(error);
+      const failure = storeFailure(error);
+      if (failure instanceof StoreUnavailableError) this.#noteDown(error as Error);
+      else this.#log(`lab-server: ${failure.message}`);
+      throw failure;
     }
   }
 
