@@ -78,7 +78,7 @@ const UNAVAILABLE_SQLSTATE_CLASSES = new Set(['08', '40', '53', '57', '58']);
  * without a SQLSTATE is the connection, the pool or a timeout; one with a SQLSTATE is unavailability
  * only in the classes above.
  */
-export function isStoreUnavailability(error: unknown): boolean {
+function isStoreUnavailability(error: unknown): boolean {
   if (error instanceof StoreUnavailableError) return true;
   if (!(error instanceof pg.DatabaseError) || error.code === undefined) return true;
   return UNAVAILABLE_SQLSTATE_CLASSES.has(error.code.slice(0, 2));
@@ -98,7 +98,7 @@ function storeFailure(error: unknown): Error {
  * written as U+2400 (SYMBOL FOR NULL), so it is stored and shown; JSON values are unaffected, since
  * JSON.stringify writes U+0000 as the escape \u0000.
  */
-export function storableParameters(values: readonly unknown[] | undefined): unknown[] | undefined {
+function storableParameters(values: readonly unknown[] | undefined): unknown[] | undefined {
   const text = (value: unknown): unknown => (typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\u2400') : value);
   return values?.map((value) => (Array.isArray(value) ? value.map(text) : text(value)));
 }
