@@ -7,7 +7,7 @@ export { sign, serialize, deserialize, newMessage, KernelMessageError, PROTOCOL_
 export type { JupyterMessage, MessageHeader } from './kernel/messages.js';
 export { startNotebookApp, DEFAULT_UI_PORT } from './server/notebook-app.js';
 export type { NotebookAppOptions, RunningNotebookApp } from './server/notebook-app.js';
-export { KernelHub, summarizeTrace, isLoopbackHttpUrl } from './server/kernel-hub.js';
-export type { TraceSummary } from './server/kernel-hub.js';
+export { KernelHub, RunAllError, summarizeTrace, isLoopbackHttpUrl } from './server/kernel-hub.js';
+export type { TraceSummary, RunAllCell, RunAllCellResult, RunAllResult } from './server/kernel-hub.js';
 export { listChapters, readNotebook, saveNotebook, revertNotebook, validateNotebook, formatNotebook, parseNotebook, notebookFile, NotebookFileError } from './server/notebook-files.js';
 export type { Notebook, NotebookCell, Chapter } from './server/notebook-files.js';

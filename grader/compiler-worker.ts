@@ -1,8 +1,12 @@
 /** The worker thread of WarmCompiler: one TreeCompiler, asked one tree at a time. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { TreeCompiler } from './warm-compiler.js';
+import { lowerPriority } from './priority.js';
 
-const { root, mirror } = workerData as { root: string; mirror: string };
+const { root, mirror, lowPriority } = workerData as { root: string; mirror: string; lowPriority: boolean };
+// Linux keeps a priority per thread: pid 0 is this thread, and the app's own thread keeps its priority.
+// Elsewhere it would be the whole process, so the compiler keeps the normal priority there.
+if (lowPriority && process.platform === 'linux') lowerPriority(0);
 const compiler = new TreeCompiler(root, mirror);
 
 parentPort?.on('message', (message: { id: number; kind: 'check' | 'prime'; treeDir?: string; files?: string[] }) => {

@@ -17,7 +17,7 @@ export { readProgress, writeProgress, recordResults, nextUnsolved, progressBar, 
 export type { Progress } from './progress.js';
 export { runGradebook, gradebookCsv } from './gradebook.js';
 export type { Gradebook, GradebookOptions, GradebookRow } from './gradebook.js';
-export { checkChapter, renderCheckHtml } from './notebook.js';
+export { checkChapter, renderCheckHtml, NOTEBOOK_APP_CHECK_ENV } from './notebook.js';
 export { resetExercise } from './reset.js';
 export type { CheckResult } from './notebook.js';
 export { createWarmGrader, WarmGrader } from './warm.js';

@@ -198,11 +198,11 @@ export class WarmCompiler {
   private nextId = 0;
   private readonly waiting = new Map<number, (answer: WorkerAnswer) => void>();
 
-  constructor(private readonly root: string, private readonly mirror: string) {}
+  constructor(private readonly root: string, private readonly mirror: string, private readonly options: { lowPriority?: boolean } = {}) {}
 
   private ensureWorker(): Worker {
     if (this.worker !== undefined) return this.worker;
-    const worker = new Worker(workerScript(), { workerData: { root: this.root, mirror: this.mirror } });
+    const worker = new Worker(workerScript(), { workerData: { root: this.root, mirror: this.mirror, lowPriority: this.options.lowPriority === true } });
     // The caller's exit must not wait for the compiler.
     worker.unref();
     worker.on('message', (answer: WorkerAnswer) => this.waiting.get(answer.id)?.(answer));

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gradeWith, type GradeOptions, type GradeResult } from './grade.js';
 import { findCourseRoot } from './paths.js';
+import { lowerPriority } from './priority.js';
 import { sandboxEnv, type LaunchedRun, type SpecLauncher } from './runner.js';
 import { newRunId, removeGradingTree, writeSandbox, type GradingTree, type Sandbox, type TreeOptions } from './tree.js';
 import { newestSource } from './typecheck.js';
@@ -24,6 +25,12 @@ export interface WarmGraderOptions {
   root?: string;
   /** A warm vitest process is replaced after this many checks, so what it keeps per check stays bounded. Default 200. */
   recycleAfter?: number;
+  /**
+   * Run the compiler's thread and the vitest process (with the workers it starts) at the lowest CPU
+   * priority, so warming up beside a running kernel takes only the CPU the kernel leaves idle; on an
+   * idle machine a check runs as fast as at normal priority. Default false.
+   */
+  lowPriority?: boolean;
 }
 
 /** The script of the warm vitest process: create Vitest once, then run what the parent sends over IPC. */
@@ -61,7 +68,7 @@ class WarmVitest {
   private nextId = 0;
   runs = 0;
 
-  constructor(root: string, readonly sandbox: Sandbox, readonly settings: Settings, readonly sourcesAt: number) {
+  constructor(root: string, readonly sandbox: Sandbox, readonly settings: Settings, readonly sourcesAt: number, lowPriority: boolean) {
     const script = join(sandbox.dir, '.grader', 'warm-runner.mjs');
     writeFileSync(script, WARM_RUNNER);
     const vitestNode = pathToFileURL(join(root, 'node_modules', 'vitest', 'dist', 'node.js')).href;
@@ -71,6 +78,8 @@ class WarmVitest {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: sandboxEnv(sandbox.tmpDir),
     });
+    // Set before the process has loaded vitest, so the workers it starts inherit it.
+    if (lowPriority && this.child.pid !== undefined) lowerPriority(this.child.pid);
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString('utf8')).slice(-8000);
     };
@@ -152,17 +161,20 @@ export class WarmGrader {
   readonly root: string;
   private readonly compiler: WarmCompiler;
   private readonly recycleAfter: number;
+  private readonly lowPriority: boolean;
   private vitest: WarmVitest | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly sandboxes: string[] = [];
   private compilerPrimed: Promise<void> | undefined;
+  private readonly rehearsed = new Set<string>();
 
   constructor(options: WarmGraderOptions = {}) {
     this.root = options.root ?? findCourseRoot();
     this.recycleAfter = options.recycleAfter ?? 200;
+    this.lowPriority = options.lowPriority ?? false;
     this.removeStaleSandboxes();
-    this.compiler = new WarmCompiler(this.root, join(this.root, '.lab', 'grading', `warm-${newRunId()}-compiler`));
+    this.compiler = new WarmCompiler(this.root, join(this.root, '.lab', 'grading', `warm-${newRunId()}-compiler`), { lowPriority: this.lowPriority });
   }
 
   /** The pid of the warm vitest process (its process group), once started. */
@@ -180,6 +192,18 @@ export class WarmGrader {
       // Warming up is a head start only; the check itself reports what is wrong.
       return Promise.resolve();
     }
+  }
+
+  /**
+   * Grades the reference solutions of `select` (a chapter or an exercise id) once, and forgets the
+   * result: the vitest process has then loaded what those specs import and the compiler has read
+   * their files, so the learner's first check of them runs as fast as the ones after. Once per
+   * selector; an unknown one is ignored (the check itself will say so).
+   */
+  rehearse(select: string): Promise<void> {
+    if (this.closed || this.rehearsed.has(select)) return Promise.resolve();
+    this.rehearsed.add(select);
+    return this.grade({ select, solutions: true }).then(() => {}, () => {});
   }
 
   /** Grades as `grade` does, with the warm compiler and the warm vitest process; one check at a time. */
@@ -226,7 +250,7 @@ export class WarmGrader {
     if (current !== undefined && sameSettings && current.alive && current.runs < this.recycleAfter && current.sourcesAt >= sourcesAt) return current;
     if (current !== undefined) current.kill();
     if (current !== undefined && sameSettings) {
-      this.vitest = new WarmVitest(this.root, current.sandbox, settings, sourcesAt);
+      this.vitest = new WarmVitest(this.root, current.sandbox, settings, sourcesAt, this.lowPriority);
       return this.vitest;
     }
     if (current !== undefined) this.forget(current.sandbox.dir);
@@ -234,7 +258,7 @@ export class WarmGrader {
     mkdirSync(dir, { recursive: true });
     this.sandboxes.push(dir);
     const sandbox = writeSandbox(this.root, dir, settings, { include: '*/*/*.test.ts', exclude: ['*/support/**', '.grader/**', '*/.grader/**'] });
-    this.vitest = new WarmVitest(this.root, sandbox, settings, sourcesAt);
+    this.vitest = new WarmVitest(this.root, sandbox, settings, sourcesAt, this.lowPriority);
     return this.vitest;
   }
 

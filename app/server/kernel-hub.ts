@@ -5,6 +5,7 @@
  * ahead of need, so that opening a chapter does not wait for tslab to start (about 2 to 3 s).
  */
 import type { Response } from 'express';
+import { NOTEBOOK_APP_CHECK_ENV } from '@client-auth-lab/grader';
 import { NOTEBOOK_APP_LABS_ENV } from '@client-auth-lab/lab-server';
 import { KernelSession, type ExecuteResult, type KernelSpec, type KernelStatus } from '../kernel/kernel-manager.js';
 
@@ -24,8 +25,46 @@ export interface TraceSummary {
   jsonUrl: string;
 }
 
+/** One code cell of a Run all, as the page sends it. */
+export interface RunAllCell {
+  cellId: string;
+  code: string;
+  /** Tagged raises-exception: its error is expected and the run goes on (as nbclient does). */
+  raisesException: boolean;
+}
+
+export interface RunAllCellResult extends ExecuteResult {
+  cellId: string;
+}
+
+export interface RunAllResult {
+  /** This run's number, as its cell-started and cell-finished events carry it. */
+  runId: number;
+  /** done: every cell ran; error: a cell failed that was not tagged raises-exception; interrupted: stopped by Interrupt or Restart; dead: the kernel died. */
+  outcome: 'done' | 'error' | 'interrupted' | 'dead';
+  /** The cell the run stopped at (outcome error or dead, or interrupted in a cell). */
+  stoppedAt?: string;
+  /** Each cell that ran, in order, with its outputs. */
+  results: RunAllCellResult[];
+}
+
+export class RunAllError extends Error {
+  override name = 'RunAllError';
+  constructor(readonly code: 'ERR_RUN_ALL_RUNNING', message: string) {
+    super(message);
+  }
+}
+
+/**
+ * tslab refuses (status abort) the requests that come within about 200 ms of a failed cell: such a
+ * cell is sent again after this pause, and a failed cell is followed by it before the next.
+ */
+const AFTER_FAILURE_MS = 300;
+
 interface Room {
   notebook: string;
+  /** The Run all in progress: Interrupt and Restart set stopped, and it ends before its next cell. */
+  run: { id: number; stopped: boolean } | undefined;
   kernel: KernelSession | undefined;
   starting: Promise<KernelSession> | undefined;
   clients: Set<Response>;
@@ -69,6 +108,8 @@ export interface KernelHubOptions {
   cwd: string | ((notebook: string) => string);
   /** Where kernels announce the labs their cells start (this app's /api/labs/<notebook>). */
   labsUrl: (notebook: string) => string;
+  /** Where a chapter's check cell has the app's warm grader grade it (NOTEBOOK_APP_CHECK_ENV); none: the kernel grades. */
+  checkUrl?: () => string;
   env?: NodeJS.ProcessEnv;
   /** Keep one kernel started ahead of the next notebook that needs one (default true). */
   spareKernel?: boolean;
@@ -93,9 +134,16 @@ export class KernelHub {
   private readonly spareOwners = new Map<string, string>();
   private spare: Spare | undefined;
   private spares = 0;
+  private runs = 0;
   private closed = false;
 
   constructor(private readonly options: KernelHubOptions) {}
+
+  /** The environment of a kernel started under `name` (a notebook, or a spare's name). */
+  private kernelEnv(name: string): NodeJS.ProcessEnv {
+    const check = this.options.checkUrl?.();
+    return { ...(this.options.env ?? process.env), [NOTEBOOK_APP_LABS_ENV]: this.options.labsUrl(name), ...(check === undefined ? {} : { [NOTEBOOK_APP_CHECK_ENV]: check }) };
+  }
 
   private cwdOf(notebook: string): string {
     return typeof this.options.cwd === 'string' ? this.options.cwd : this.options.cwd(notebook);
@@ -119,7 +167,7 @@ export class KernelHub {
     const log: Spare['log'] = { to: undefined };
     const kernel = new KernelSession(this.options.spec, {
       cwd,
-      env: { ...(this.options.env ?? process.env), [NOTEBOOK_APP_LABS_ENV]: this.options.labsUrl(name) },
+      env: this.kernelEnv(name),
       log: (text) => log.to?.(text),
     });
     const spare: Spare = { name, cwd, kernel, log, launched: kernel.launch() };
@@ -146,7 +194,7 @@ export class KernelHub {
   private room(notebook: string): Room {
     let room = this.rooms.get(notebook);
     if (room === undefined) {
-      room = { notebook, kernel: undefined, starting: undefined, clients: new Set(), labs: new Map(), traces: [], log: '' };
+      room = { notebook, run: undefined, kernel: undefined, starting: undefined, clients: new Set(), labs: new Map(), traces: [], log: '' };
       this.rooms.set(notebook, room);
     }
     return room;
@@ -188,7 +236,7 @@ export class KernelHub {
     } else {
       kernel = new KernelSession(this.options.spec, {
         cwd: this.cwdOf(notebook),
-        env: { ...(this.options.env ?? process.env), [NOTEBOOK_APP_LABS_ENV]: this.options.labsUrl(notebook) },
+        env: this.kernelEnv(notebook),
         log: appendLog,
       });
       launched = kernel.launch();
@@ -239,12 +287,57 @@ export class KernelHub {
     return kernel.execute(code, (output) => this.broadcast(room, 'output', { cellId, output }));
   }
 
+  /**
+   * Runs the cells one after the other in the notebook's kernel, as nbclient does: the next request
+   * goes as soon as the kernel is done with the one before, without a round trip to the page. The page
+   * hears `cell-started` and `cell-finished` (and each output) on its live channel; the result has
+   * every cell's outputs. A cell that fails stops the run unless it raises-exception.
+   */
+  async runAll(notebook: string, list: readonly RunAllCell[]): Promise<RunAllResult> {
+    const room = this.room(notebook);
+    if (room.run !== undefined) throw new RunAllError('ERR_RUN_ALL_RUNNING', `${notebook} is already running all its cells`);
+    const run = { id: ++this.runs, stopped: false };
+    room.run = run;
+    const results: RunAllCellResult[] = [];
+    try {
+      // A kernel that cannot start is shown dead, with its reason, on the live channel.
+      const kernel = await this.kernel(notebook).catch(() => undefined);
+      if (kernel === undefined) return { runId: run.id, outcome: 'dead', results };
+      for (const cell of list) {
+        if (run.stopped) return { runId: run.id, outcome: 'interrupted', results };
+        const once = async (): Promise<ExecuteResult> => {
+          this.broadcast(room, 'cell-started', { runId: run.id, cellId: cell.cellId });
+          return kernel.execute(cell.code, (output) => this.broadcast(room, 'output', { cellId: cell.cellId, output }))
+            .catch((error: Error): ExecuteResult => ({ status: 'dead', executionCount: null, outputs: [{ output_type: 'error', ename: 'KernelError', evalue: error.message, traceback: [] }] }));
+        };
+        let result = await once();
+        if (result.status === 'abort' && !run.stopped) {
+          await new Promise((r) => setTimeout(r, AFTER_FAILURE_MS));
+          result = await once();
+        }
+        results.push({ cellId: cell.cellId, ...result });
+        this.broadcast(room, 'cell-finished', { runId: run.id, cellId: cell.cellId, status: result.status, executionCount: result.executionCount });
+        if (result.status === 'error') await new Promise((r) => setTimeout(r, AFTER_FAILURE_MS));
+        // Interrupt or Restart ends the run whatever the cell it stopped did (a restart kills the kernel under it).
+        if (run.stopped && result.status !== 'ok') return { runId: run.id, outcome: 'interrupted', stoppedAt: cell.cellId, results };
+        if (result.status === 'dead') return { runId: run.id, outcome: 'dead', stoppedAt: cell.cellId, results };
+        if ((result.status === 'error' || result.status === 'abort') && !cell.raisesException) return { runId: run.id, outcome: 'error', stoppedAt: cell.cellId, results };
+      }
+      return { runId: run.id, outcome: 'done', results };
+    } finally {
+      room.run = undefined;
+    }
+  }
+
   async interrupt(notebook: string): Promise<void> {
-    await this.rooms.get(notebook)?.kernel?.interrupt();
+    const room = this.rooms.get(notebook);
+    if (room?.run !== undefined) room.run.stopped = true;
+    await room?.kernel?.interrupt();
   }
 
   async restart(notebook: string): Promise<void> {
     const room = this.room(notebook);
+    if (room.run !== undefined) room.run.stopped = true;
     if (room.kernel === undefined) {
       await this.kernel(notebook);
       return;

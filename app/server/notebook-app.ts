@@ -6,12 +6,12 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { createWarmGrader, formatExercise, grade, loadCourse, readProgress, recordResults, resetExercise, writeProgress, type Course, type WarmGrader } from '@client-auth-lab/grader';
+import { createWarmGrader, formatExercise, grade, GraderError, loadCourse, readProgress, recordResults, resetExercise, selectExercises, writeProgress, type Course, type WarmGrader } from '@client-auth-lab/grader';
 import type { KernelSpec } from '../kernel/kernel-manager.js';
-import { isLoopbackHttpUrl, KernelHub } from './kernel-hub.js';
+import { isLoopbackHttpUrl, KernelHub, RunAllError, type RunAllCell } from './kernel-hub.js';
 import { editionOf, EDITIONS, listChapters, notebookFile, NotebookFileError, readNotebook, revertNotebook, saveNotebook } from './notebook-files.js';
 import { documentPage, indexPage, notebookPage, type UiLanguage } from './pages.js';
 
@@ -32,6 +32,12 @@ export interface NotebookAppOptions {
   env?: NodeJS.ProcessEnv;
   /** Keep one tslab kernel started ahead of the next chapter opened (default true). */
   spareKernel?: boolean;
+  /**
+   * Once a chapter's cells start to run, have the grader run that chapter's exercises once (default
+   * true). It runs at the lowest CPU priority, so it takes only what the kernel leaves; the check cell
+   * that ends the chapter, and the first Check, then find it warm.
+   */
+  warmGrader?: boolean;
 }
 
 export interface RunningNotebookApp {
@@ -96,11 +102,12 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
     // Jupyter's habit: the kernel starts in the notebook's folder (notebooks/ja for the Japanese edition).
     cwd: (notebook) => (editionOf(notebook).edition === 'en' ? notebooksDir : join(notebooksDir, editionOf(notebook).edition)),
     labsUrl: (notebook) => `${url}/api/labs/${encodeURIComponent(notebook)}`,
+    checkUrl: () => `${url}/api/check`,
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.spareKernel === undefined ? {} : { spareKernel: options.spareKernel }),
   });
   // The compiler and a vitest process stay up in this process between checks; the one-shot CLI check does not.
-  const grader = createWarmGrader({ root });
+  const grader = createWarmGrader({ root, lowPriority: true });
   const course = (): Course | undefined => {
     try {
       return loadCourse(root);
@@ -192,6 +199,15 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
     }
   });
 
+  // The chapter's check (its last cell, or Check) will grade its exercises: once its cells start to
+  // run, the grader runs them once at its low priority, so that check finds it warm.
+  const rehearsed = new Set<string>();
+  const rehearseChapterOf = (notebook: string): void => {
+    const chapter = editionOf(notebook).chapter;
+    if (options.warmGrader === false || rehearsed.has(chapter)) return;
+    rehearsed.add(chapter);
+    if (course()?.exercises.some((e) => e.chapter === chapter)) void grader.rehearse(chapter);
+  };
   const kernelName = (req: Request, res: Response): string | undefined => {
     try {
       notebookFile(notebooksDir, String(req.params.name));
@@ -210,11 +226,29 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
   app.post('/api/notebooks/:name/execute', async (req, res) => {
     const name = kernelName(req, res);
     if (name === undefined) return;
+    rehearseChapterOf(name);
     const { cellId, code } = req.body as { cellId?: unknown; code?: unknown };
     if (typeof cellId !== 'string' || typeof code !== 'string') return problem(res, 400, 'ERR_BAD_REQUEST', 'send {"cellId": "…", "code": "…"}');
     try {
       res.json(await hub.execute(name, cellId, code));
     } catch (error) {
+      fromError(res, error);
+    }
+  });
+  app.post('/api/notebooks/:name/run-all', async (req, res) => {
+    const name = kernelName(req, res);
+    if (name === undefined) return;
+    const list = (req.body as { cells?: unknown }).cells;
+    const valid = Array.isArray(list) && list.every((c: unknown) => {
+      const cell = c as Record<string, unknown> | null;
+      return typeof cell === 'object' && cell !== null && typeof cell.cellId === 'string' && typeof cell.code === 'string' && typeof cell.raisesException === 'boolean';
+    });
+    if (!valid) return problem(res, 400, 'ERR_BAD_REQUEST', 'send {"cells": [{"cellId": "…", "code": "…", "raisesException": false}, …]}');
+    rehearseChapterOf(name);
+    try {
+      res.json(await hub.runAll(name, list as RunAllCell[]));
+    } catch (error) {
+      if (error instanceof RunAllError) return problem(res, 409, error.code, error.message);
       fromError(res, error);
     }
   });
@@ -259,8 +293,8 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
     }));
     res.json({ exercises: list });
   });
-  // A learner who opens the Exercises tab is about to check one: have the grader ready by then (not
-  // when the chapter opens, where warming it would take the cores a Run all needs).
+  // A learner who opens the Exercises tab is about to check one: have the grader ready by then (when
+  // the app was started with warmGrader false, this is where it warms up).
   app.post('/api/grader/warm', (_req, res) => {
     void grader.warmUp();
     res.status(204).end();
@@ -274,6 +308,21 @@ export async function startNotebookApp(options: NotebookAppOptions): Promise<Run
       writeProgress(root, recordResults(readProgress(root), result.exercises));
       res.json({ id: exercise.id, status: score?.status, passed: score?.status === 'passed', report: score === undefined ? '' : formatExercise(score), durationMs: result.durationMs });
     } catch (error) {
+      fromError(res, error);
+    }
+  });
+  // The check cell that ends a chapter, sent by checkChapter from one of this app's kernels
+  // (NOTEBOOK_APP_CHECK_ENV): the warm grader gives the result a one-shot grading in the kernel would.
+  app.post('/api/check', async (req, res) => {
+    const { chapter, root: asked } = (req.body ?? {}) as { chapter?: unknown; root?: unknown };
+    if (typeof chapter !== 'string' || chapter === '') return problem(res, 400, 'ERR_BAD_REQUEST', 'send {"chapter": "…", "root": "…"}');
+    if (asked !== undefined && (typeof asked !== 'string' || resolve(asked) !== resolve(root))) return problem(res, 409, 'ERR_OTHER_CHECKOUT', `this app grades the course at ${root}, not ${String(asked)}`);
+    try {
+      // An unknown chapter is said before the grader starts on it.
+      selectExercises(loadCourse(root), chapter);
+      res.json({ result: await grade({ root, select: chapter, warm: grader }) });
+    } catch (error) {
+      if (error instanceof GraderError && error.code === 'ERR_UNKNOWN_EXERCISE') return problem(res, 404, error.code, error.message);
       fromError(res, error);
     }
   });

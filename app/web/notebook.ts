@@ -37,6 +37,7 @@ interface Cell {
   view: HTMLElement | undefined;
 }
 interface ExecuteReply { status: 'ok' | 'error' | 'abort' | 'dead'; executionCount: number | null; outputs: Output[] }
+interface RunAllReply { runId: number; outcome: 'done' | 'error' | 'interrupted' | 'dead'; stoppedAt?: string; results: (ExecuteReply & { cellId: string })[] }
 interface TraceSummary { id: string; time: string; endpoint: string; clientId?: string; method?: string; ok: boolean; error?: string; code?: string; status?: number; viewerUrl: string }
 
 const root = document.getElementById('app') as HTMLElement;
@@ -52,9 +53,10 @@ let selected = 0;
 let mode: 'command' | 'edit' = 'command';
 let dirty = false;
 let running = false;
-let stopRequested = false;
 let cellSerial = 0;
 const liveOutputs = new Map<string, Output[]>();
+/** Run all runs whose result the page has applied: their late live events change nothing. */
+const settledRuns = new Set<number>();
 
 function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
@@ -311,6 +313,33 @@ function failureOutput(outputs: Output[]): Output {
   return { output_type: 'error', ename: 'CellError', evalue: last.slice(0, 300), traceback: [] };
 }
 
+/** A cell the kernel starts on: its outputs cleared, then filled as they come on the live channel. */
+function startCell(cell: Cell): void {
+  cell.outputs = [];
+  liveOutputs.set(cell.key, cell.outputs);
+  renderOutputs(cell);
+  cell.element.classList.add('running');
+  const prompt = cell.element.querySelector('.prompt');
+  if (prompt) prompt.textContent = '[*]:';
+}
+
+/**
+ * A cell the kernel is done with. The live channel has usually drawn its outputs already, as they came:
+ * they are drawn again only if the reply's differ. A failure the kernel reported only on stderr gets
+ * an error output (as nbclient would show one).
+ */
+function finishCell(cell: Cell, reply: ExecuteReply): void {
+  liveOutputs.delete(cell.key);
+  cell.element.classList.remove('running');
+  const failed = reply.status === 'error' && !reply.outputs.some((o) => o.output_type === 'error');
+  const outputs = failed ? [...reply.outputs, failureOutput(reply.outputs)] : reply.outputs;
+  const drawn = JSON.stringify(cell.outputs) === JSON.stringify(outputs);
+  cell.outputs = outputs;
+  setExecutionCount(cell, reply.executionCount);
+  if (!drawn) renderOutputs(cell);
+  setDirty(true);
+}
+
 async function runCell(cell: Cell, advance: boolean): Promise<ExecuteReply['status'] | 'skipped'> {
   const index = cells.indexOf(cell);
   if (advance) {
@@ -319,17 +348,12 @@ async function runCell(cell: Cell, advance: boolean): Promise<ExecuteReply['stat
     enterCommandMode();
   }
   if (cell.data.cell_type === 'markdown') {
-    // Already drawn unless it is being edited: Run all does not redraw every diagram.
+    // Already drawn unless it is being edited.
     if (cell.element.classList.contains('editing-markdown')) renderMarkdown(cell);
     return 'skipped';
   }
   if (cell.data.cell_type !== 'code') return 'skipped';
-  cell.outputs = [];
-  liveOutputs.set(cell.key, cell.outputs);
-  renderOutputs(cell);
-  cell.element.classList.add('running');
-  const prompt = cell.element.querySelector('.prompt');
-  if (prompt) prompt.textContent = '[*]:';
+  startCell(cell);
   let reply: ExecuteReply;
   try {
     const response = await post(`${api}/execute`, { cellId: cell.key, code: textOf(cell) });
@@ -339,17 +363,7 @@ async function runCell(cell: Cell, advance: boolean): Promise<ExecuteReply['stat
   } catch (error) {
     reply = { status: 'dead', executionCount: null, outputs: [...cell.outputs, { output_type: 'error', ename: 'KernelError', evalue: (error as Error).message, traceback: [] }] };
   }
-  liveOutputs.delete(cell.key);
-  cell.element.classList.remove('running');
-  // The live channel has usually drawn these outputs already, as they came: draw again only if they differ.
-  const drawn = JSON.stringify(cell.outputs) === JSON.stringify(reply.outputs);
-  cell.outputs = reply.outputs;
-  const failed = reply.status === 'error' && !reply.outputs.some((o) => o.output_type === 'error');
-  if (failed) cell.outputs.push(failureOutput(reply.outputs));
-  setExecutionCount(cell, reply.executionCount);
-  if (!drawn) renderOutputs(cell);
-  else if (failed && cell.outputArea !== undefined) cell.outputArea.append(outputElement(cell.outputs[cell.outputs.length - 1] as Output));
-  setDirty(true);
+  finishCell(cell, reply);
   return reply.status;
 }
 
@@ -358,41 +372,41 @@ async function runSelected(advance: boolean): Promise<void> {
   if (cell !== undefined) await runCell(cell, advance);
 }
 
-/** Every cell from the top; an error stops the run unless the cell is tagged raises-exception (as nbclient does). */
+/**
+ * Every cell from the top. The app's server runs the code cells one after the other, as nbclient
+ * does (no round trip to the page between two cells), and an error stops the run unless the cell is
+ * tagged raises-exception; the page follows on its live channel (cell-started, output, cell-finished)
+ * and, at the end, applies the run's result, which has every cell's outputs.
+ */
 async function runAll(): Promise<void> {
   if (running) return;
   running = true;
-  stopRequested = false;
   runAllButton.disabled = true;
   say('');
   root.dataset.runAll = 'running';
   let outcome = 'done';
   try {
-    for (const [i, cell] of cells.entries()) {
-      if (stopRequested) {
-        outcome = 'interrupted';
-        break;
-      }
-      select(i);
-      let status = await runCell(cell, false);
-      // tslab cancels requests for about 200 ms after a failed cell: a cell refused that way runs again.
-      if (status === 'abort') {
-        await new Promise((r) => setTimeout(r, 300));
-        status = await runCell(cell, false);
-      }
-      if (status === 'error') await new Promise((r) => setTimeout(r, 300));
-      if (status === 'dead') {
-        outcome = 'dead';
-        say(t.diedDuringRunAll);
-        break;
-      }
-      if ((status === 'error' || status === 'abort') && !tagsOf(cell.data).includes('raises-exception')) {
-        outcome = 'error';
-        say(t.stoppedAt(i + 1));
-        cell.element.scrollIntoView({ block: 'center' });
-        break;
-      }
+    // Markdown is already drawn unless it is being edited: Run all does not redraw every diagram.
+    for (const cell of cells) if (cell.data.cell_type === 'markdown' && cell.element.classList.contains('editing-markdown')) renderMarkdown(cell);
+    const list = cells.filter((c) => c.data.cell_type === 'code').map((c) => ({ cellId: c.key, code: textOf(c), raisesException: tagsOf(c.data).includes('raises-exception') }));
+    const response = await post(`${api}/run-all`, { cells: list });
+    const body = (await response.json()) as RunAllReply & { message?: string };
+    if (!response.ok) throw new Error(body.message ?? `HTTP ${response.status}`);
+    settledRuns.add(body.runId);
+    for (const result of body.results) {
+      const cell = cells.find((c) => c.key === result.cellId);
+      if (cell !== undefined) finishCell(cell, result);
     }
+    outcome = body.outcome;
+    const at = cells.findIndex((c) => c.key === body.stoppedAt);
+    if (outcome === 'dead') say(t.diedDuringRunAll);
+    if (outcome === 'error' && at >= 0) {
+      say(t.stoppedAt(at + 1));
+      cells[at]?.element.scrollIntoView({ block: 'center' });
+    }
+  } catch (error) {
+    outcome = 'dead';
+    say(`${t.diedDuringRunAll} (${(error as Error).message})`);
   } finally {
     running = false;
     runAllButton.disabled = false;
@@ -401,12 +415,10 @@ async function runAll(): Promise<void> {
 }
 
 async function restartKernel(): Promise<void> {
-  stopRequested = true;
   setKernelStatus('starting');
   const response = await post(`${api}/restart`);
   if (!response.ok) say(t.notRestarted(String(((await response.json()) as { message?: string }).message ?? response.status)));
 }
-interruptButton.addEventListener('click', () => (stopRequested = true));
 
 // ---- load, save, revert -------------------------------------------------------------------------------
 function currentNotebook(): Notebook {
@@ -538,6 +550,20 @@ function connect(): void {
     const el = outputElement(output);
     area.append(el);
     void drawDiagrams(el);
+  });
+  events.addEventListener('cell-started', (e) => {
+    const { runId, cellId } = JSON.parse((e as MessageEvent<string>).data) as { runId: number; cellId: string };
+    const index = cells.findIndex((c) => c.key === cellId);
+    const cell = cells[index];
+    if (settledRuns.has(runId) || cell === undefined) return;
+    select(index);
+    startCell(cell);
+  });
+  events.addEventListener('cell-finished', (e) => {
+    const { runId, cellId, status, executionCount } = JSON.parse((e as MessageEvent<string>).data) as { runId: number; cellId: string; status: ExecuteReply['status']; executionCount: number | null };
+    const cell = cells.find((c) => c.key === cellId);
+    if (settledRuns.has(runId) || cell === undefined) return;
+    finishCell(cell, { status, executionCount, outputs: liveOutputs.get(cell.key) ?? cell.outputs });
   });
   events.addEventListener('trace', (e) => addTrace(JSON.parse((e as MessageEvent<string>).data) as TraceSummary));
   events.addEventListener('traces-cleared', () => {

@@ -117,6 +117,26 @@ export async function drawDiagrams(root: HTMLElement): Promise<void> {
   await drainDrawQueue();
 }
 
+/**
+ * The stylesheets HTML outputs carry, each kept once, in the page's head. Every trace in a chapter
+ * brings the same <style> (it has to: JupyterLab shows each output on its own), and sixty copies of
+ * one sheet make each change of the page re-match every element against all sixty.
+ */
+const adoptedStyles = new Set<string>();
+
+function adoptStyles(el: HTMLElement): void {
+  for (const style of el.querySelectorAll('style')) {
+    const text = style.textContent ?? '';
+    style.remove();
+    if (adoptedStyles.has(text)) continue;
+    adoptedStyles.add(text);
+    const sheet = document.createElement('style');
+    sheet.dataset.fromOutput = '';
+    sheet.textContent = text;
+    document.head.append(sheet);
+  }
+}
+
 const MIME_ORDER = ['text/vnd.mermaid', 'text/html', 'image/svg+xml', 'image/png', 'image/jpeg', 'text/markdown', 'text/latex', 'application/json', 'text/plain'];
 
 function bundleElement(data: Record<string, unknown>): HTMLElement {
@@ -131,6 +151,7 @@ function bundleElement(data: Record<string, unknown>): HTMLElement {
     case 'text/html':
       el.className = 'html-output';
       el.innerHTML = joinText(value);
+      adoptStyles(el);
       break;
     case 'image/svg+xml':
       el.innerHTML = `<img alt="SVG output" src="data:image/svg+xml;charset=utf-8,${encodeURIComponent(joinText(value))}">`;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KernelHub, projectKernelSpec } from '@client-auth-lab/app';
+import { NOTEBOOK_APP_CHECK_ENV } from '@client-auth-lab/grader';
 import { NOTEBOOK_APP_LABS_ENV } from '@client-auth-lab/lab-server';
 import { processAlive } from '../support/processes.js';
 
@@ -89,5 +90,72 @@ describe('KernelHub with two editions', () => {
     expect(await cwdOf('ja/04-jwt-grant-vs-client-auth')).toBe(join(notebooks, 'ja'));
     expect(hub.kernelPid('ja/04-jwt-grant-vs-client-auth')).toBe(japaneseSpare);
     expect(await cwdOf('04-jwt-grant-vs-client-auth')).toBe(notebooks);
+  });
+});
+
+describe('KernelHub running all the cells of a notebook', () => {
+  let cwd = '';
+  let hub: KernelHub;
+  const events: { event: string; data: Record<string, unknown> }[] = [];
+  const NOTEBOOK = 'zz-run-all';
+  beforeAll(() => {
+    cwd = mkdtempSync(join(tmpdir(), 'authlab-hub-run-all-'));
+    hub = new KernelHub({ spec: projectKernelSpec(root), cwd, labsUrl: (name) => `http://127.0.0.1:9/api/labs/${name}`, checkUrl: () => 'http://127.0.0.1:9/api/check', spareKernel: false });
+    // The page's live channel, as the app's /events route gives it: each block parsed back.
+    const page = {
+      status: () => page, setHeader: () => page, flushHeaders: () => {}, on: () => page, end: () => {},
+      write: (text: string) => {
+        const event = /^event: (.+)$/m.exec(text)?.[1];
+        const data = /^data: (.+)$/m.exec(text)?.[1];
+        if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) as Record<string, unknown> });
+      },
+    };
+    hub.subscribe(NOTEBOOK, page as never);
+  });
+  afterAll(async () => {
+    await hub?.shutdownAll();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+  const printed = (result: { outputs: { text?: unknown }[] }) => result.outputs.map((o) => String(o.text ?? '')).join('').trim();
+
+  it('accepts every cell in order, goes on past a failure tagged raises-exception, and stops at the first other failure, as nbclient does', { timeout: 60_000 }, async () => {
+    events.length = 0;
+    const run = await hub.runAll(NOTEBOOK, [
+      { cellId: 'a', code: 'let n = 1; console.log(n)', raisesException: false },
+      { cellId: 'b', code: "throw new Error('expected')", raisesException: true },
+      { cellId: 'c', code: 'n += 1; console.log(n)', raisesException: false },
+      { cellId: 'd', code: "throw new Error('unexpected')", raisesException: false },
+      { cellId: 'e', code: 'console.log("never")', raisesException: false },
+    ]);
+    expect(run.outcome).toBe('error');
+    expect(run.stoppedAt).toBe('d');
+    expect(run.results.map((r) => [r.cellId, r.status])).toEqual([['a', 'ok'], ['b', 'error'], ['c', 'ok'], ['d', 'error']]);
+    expect(printed(run.results[2] as never)).toBe('2');
+    // The page heard each cell start, its output and its end, in order, under this run's number.
+    const lifecycle = events.filter((e) => e.event === 'cell-started' || e.event === 'cell-finished').map((e) => `${e.event}:${String(e.data.cellId)}`);
+    expect(lifecycle).toEqual(['a', 'b', 'c', 'd'].flatMap((id) => [`cell-started:${id}`, `cell-finished:${id}`]));
+    expect(new Set(events.filter((e) => e.event.startsWith('cell-')).map((e) => e.data.runId))).toEqual(new Set([run.runId]));
+    expect(events.some((e) => e.event === 'output' && e.data.cellId === 'c')).toBe(true);
+  });
+
+  it('rejects a second Run all of the same notebook while one runs because the kernel would interleave them (ERR_RUN_ALL_RUNNING), and an interrupt ends the first', { timeout: 60_000 }, async () => {
+    const first = hub.runAll(NOTEBOOK, [
+      { cellId: 'wait', code: 'await new Promise(() => {})', raisesException: false },
+      { cellId: 'after', code: 'console.log("after")', raisesException: false },
+    ]);
+    await expect.poll(() => events.some((e) => e.event === 'cell-started' && e.data.cellId === 'wait'), { timeout: 20_000 }).toBe(true);
+    // tslab takes SIGINT once the cell runs (as the kernel manager's own interrupt test waits for).
+    await expect.poll(() => hub.status(NOTEBOOK).status, { timeout: 20_000 }).toBe('busy');
+    await new Promise((r) => setTimeout(r, 500));
+    await expect(hub.runAll(NOTEBOOK, [{ cellId: 'x', code: '1', raisesException: false }])).rejects.toMatchObject({ code: 'ERR_RUN_ALL_RUNNING' });
+    await hub.interrupt(NOTEBOOK);
+    const run = await first;
+    expect(run.outcome).toBe('interrupted');
+    expect(run.results.map((r) => r.cellId)).toEqual(['wait']);
+  });
+
+  it('gives its kernels the app\'s check URL, where a chapter\'s check cell sends its check', async () => {
+    const result = await hub.execute(NOTEBOOK, 'env', `console.log(process.env.${NOTEBOOK_APP_CHECK_ENV})`);
+    expect(printed(result as never)).toBe('http://127.0.0.1:9/api/check');
   });
 });

@@ -48,6 +48,13 @@ describe('KernelSession on the tslab kernel', () => {
     expect(seen).toContain('stream');
   });
 
+  it('starts tslab after the project\'s preloads: zeromq sends one at a time, and V8 optimizes only hot functions (their files run before tslab)', async () => {
+    const result = await kernel.execute('console.log(process.execArgv.join(" "))');
+    const argv = String((result.outputs[0] as { text?: unknown } | undefined)?.text ?? '');
+    expect(argv).toContain('tslab-serial-send.cjs');
+    expect(argv).toContain('tslab-tier-up.cjs');
+  });
+
   it('keeps display_data from tslab.display', async () => {
     const result = await kernel.execute('import * as tslab from "tslab"; tslab.display.html("<b>x</b>")');
     expect(result.outputs).toContainEqual(expect.objectContaining({ output_type: 'display_data', data: expect.objectContaining({ 'text/html': '<b>x</b>' }) as unknown }));

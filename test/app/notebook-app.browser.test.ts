@@ -170,6 +170,13 @@ describe.runIf(!missing || isCI)('the built-in notebook app in Chromium', () => 
       expect(['stream', 'display_data', 'execute_result', 'error']).toContain(type);
     }
 
+    // Each trace brings its stylesheet along; the page keeps one copy of each, in its head, none in the outputs.
+    expect(await page.locator('main.cells .outputs style').count(), 'stylesheets left in outputs').toBe(0);
+    const sheets = await page.locator('head style[data-from-output]').evaluateAll((list) => list.map((e) => e.textContent));
+    expect(new Set(sheets).size, 'stylesheets kept twice').toBe(sheets.length);
+    // A chapter's last cell checks its exercises, sent to the app's warm grader (which then runs).
+    if ((await page.locator('.authlab-check').count()) > 0) expect(app.grader.pid, 'the app graded the chapter\'s check').toBeDefined();
+
     // A code cell's editor is made as it nears the viewport: the last one, scrolled to, is highlighted TypeScript.
     const lastCode = page.locator('[data-cell-type="code"]').last();
     await lastCode.scrollIntoViewIfNeeded();

@@ -261,3 +261,29 @@ describe('the exercises panel', () => {
     }
   });
 });
+
+describe('a chapter\'s check and Run all, as the kernels and the page send them', () => {
+  const send = (path: string, body: unknown): Promise<Response> =>
+    fetch(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const refusal = async (answer: Response): Promise<[number, string]> => [answer.status, ((await answer.json()) as { error: string }).error];
+
+  it('rejects a check without a chapter because there is nothing to grade (ERR_BAD_REQUEST)', async () => {
+    expect(await refusal(await send('/api/check', { root }))).toEqual([400, 'ERR_BAD_REQUEST']);
+    expect(await refusal(await send('/api/check', { chapter: 3, root }))).toEqual([400, 'ERR_BAD_REQUEST']);
+  });
+
+  it('rejects a check from another checkout\'s kernel because this app grades only its own course (ERR_OTHER_CHECKOUT), so that kernel grades by itself', async () => {
+    expect(await refusal(await send('/api/check', { chapter: CHAPTER, root: project }))).toEqual([409, 'ERR_OTHER_CHECKOUT']);
+  });
+
+  it('rejects a check of a chapter the course does not have (ERR_UNKNOWN_EXERCISE)', async () => {
+    expect(await refusal(await send('/api/check', { chapter: '99-nothing', root }))).toEqual([404, 'ERR_UNKNOWN_EXERCISE']);
+  });
+
+  it('rejects a Run all whose cells are not a list of {cellId, code, raisesException} (ERR_BAD_REQUEST), starting no kernel', async () => {
+    for (const body of [{}, { cells: 'all' }, { cells: [{ cellId: 'a', code: '1' }] }, { cells: [null] }]) {
+      expect(await refusal(await send(`/api/notebooks/${CHAPTER}/run-all`, body))).toEqual([400, 'ERR_BAD_REQUEST']);
+    }
+    expect(app.hub.kernelPid(CHAPTER)).toBeUndefined();
+  });
+});

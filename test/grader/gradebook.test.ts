@@ -7,7 +7,9 @@
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkChapter, findCourseRoot, gradebookCsv, parseTscOutput, renderCheckHtml, runGradebook } from '@client-auth-lab/grader';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkChapter, findCourseRoot, gradebookCsv, grade, NOTEBOOK_APP_CHECK_ENV, parseTscOutput, renderCheckHtml, runGradebook, type CheckResult } from '@client-auth-lab/grader';
 
 const root = findCourseRoot();
 const work = join(root, '.lab', 'test-grader', `gradebook-${process.pid}`);
@@ -86,4 +88,59 @@ describe('checkChapter', () => {
     expect(html).toContain('Hint: A public client does not authenticate at the token endpoint');
     expect(html).toContain('3/6 points');
   }, 120_000);
+
+  describe('in the built-in app (NOTEBOOK_APP_CHECK_ENV set)', () => {
+    let server: Server;
+    let answer: (body: { chapter: string; root: string }) => { status: number; json: unknown } = () => ({ status: 503, json: {} });
+    const asked: unknown[] = [];
+    const serve = async (): Promise<string> => {
+      server = createServer((req, res) => {
+        let text = '';
+        req.on('data', (d: Buffer) => (text += d.toString()));
+        req.on('end', () => {
+          const body = JSON.parse(text) as { chapter: string; root: string };
+          asked.push({ method: req.method, type: req.headers['content-type'], body });
+          const { status, json } = answer(body);
+          res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(json));
+        });
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/check`;
+    };
+    afterAll(async () => {
+      delete process.env[NOTEBOOK_APP_CHECK_ENV];
+      await new Promise((done) => server?.close(done));
+    });
+
+    it('accepts the app\'s answer: the chapter and this checkout are sent, and the app\'s grading is the result', async () => {
+      process.env[NOTEBOOK_APP_CHECK_ENV] = await serve();
+      // What the app's warm grader answers is a grading of this checkout's chapter; here one made beforehand.
+      const graded = await grade({ root, select: '00-welcome', solutions: true });
+      answer = () => ({ status: 200, json: { result: graded } });
+      const result = await checkChapter('00-welcome');
+      expect(asked.at(-1)).toEqual({ method: 'POST', type: 'application/json', body: { chapter: '00-welcome', root } });
+      expect(result).toEqual(JSON.parse(JSON.stringify(graded)) as CheckResult);
+    }, 120_000);
+
+    it('rejects delegating when the app grades another checkout (409) and grades here instead, with the same verdicts a one-shot grading gives', async () => {
+      answer = (body) => ({ status: 409, json: { error: 'ERR_OTHER_CHECKOUT', message: `not ${body.root}` } });
+      const before = asked.length;
+      const result = await checkChapter('00-welcome');
+      expect(asked.length).toBe(before + 1);
+      const oneShot = await grade({ root, select: '00-welcome' });
+      expect(result.exercises.map((e) => [e.id, e.status, e.points])).toEqual(oneShot.exercises.map((e) => [e.id, e.status, e.points]));
+    }, 120_000);
+
+    it('rejects delegating when options other than the defaults are given because the app grades only the learner\'s working copy', async () => {
+      answer = () => ({ status: 500, json: {} });
+      const before = asked.length;
+      const learner = join(work, 'learner-options');
+      mkdirSync(join(learner, 'exercises'), { recursive: true });
+      cpSync(join(root, 'solutions', '00-welcome'), join(learner, 'exercises', '00-welcome'), { recursive: true });
+      const result = await checkChapter('00-welcome', { root, dir: learner });
+      expect(asked.length).toBe(before);
+      expect(result.exercises.every((e) => e.status === 'passed')).toBe(true);
+    }, 120_000);
+  });
 });
+

@@ -140,4 +140,26 @@ describe('the warm grader', () => {
     await expect(own.grade({ select: '02-basic-header' })).rejects.toThrow(TypeError);
     expect(warmFolders()).toEqual(before);
   }, 60_000);
+
+  it.runIf(process.platform === 'linux')('accepts lowPriority: the vitest process and the compiler\'s thread run at nice 19, the caller\'s own thread as before, and a rehearsal leaves the verdicts as they were', async () => {
+    const own = createWarmGrader({ root, lowPriority: true });
+    try {
+      await own.warmUp();
+      // /proc/<pid>/task/<tid>/stat: the 19th field is the nice value (after the command in parentheses).
+      const nice = (pid: number | string, tid: number | string) => Number(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]);
+      const threadsOf = (pid: number) => readdirSync(`/proc/${pid}/task`).map((tid) => nice(pid, tid));
+      const pid = own.pid as number;
+      expect(new Set(threadsOf(pid))).toEqual(new Set([19]));
+      expect(nice(process.pid, process.pid)).toBe(0);
+      expect(threadsOf(process.pid).filter((n) => n === 19).length, 'the compiler\'s thread').toBeGreaterThanOrEqual(1);
+      await own.rehearse(CHAPTER);
+      await own.rehearse('99-nothing');
+      const learner = workingCopy('rehearsed', solution);
+      const [after, oneShot] = [await own.grade({ select: CHAPTER, dir: learner }), await grade({ root, select: CHAPTER, dir: learner })];
+      expect(verdict(after)).toEqual(verdict(oneShot));
+    } finally {
+      await own.close();
+    }
+  }, 120_000);
 });
+
