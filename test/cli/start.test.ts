@@ -123,13 +123,15 @@ describe('Jupyter helpers', () => {
     expect(jupyterUrlFrom('[I NotebookApp] Serving notebooks from local directory')).toBeUndefined();
   });
 
-  it('registers the tslab kernel inside the project, pointing at the project tslab run with the project\'s preload', () => {
+  it('registers the tslab kernel inside the project, pointing at the project tslab run with the project\'s preloads', () => {
     const jupyterPath = registerKernel(root);
     expect(jupyterPath).toBe(join(root, '.lab', 'jupyter', 'share', 'jupyter'));
     const spec = JSON.parse(readFileSync(join(jupyterPath, 'kernels', 'tslab', 'kernel.json'), 'utf8')) as { argv: string[]; language: string };
     expect(spec.language).toBe('typescript');
-    expect(spec.argv).toEqual([process.execPath, '--require', join(root, 'app', 'kernel', 'tslab-serial-send.cjs'), join(root, 'node_modules', 'tslab', 'bin', 'tslab'), 'kernel', '--config-path', '{connection_file}']);
-    for (const file of [spec.argv[0], spec.argv[2], spec.argv[3]]) expect(existsSync(file as string), file).toBe(true);
+    const preloads = [join(root, 'app', 'kernel', 'tslab-serial-send.cjs'), join(root, 'app', 'kernel', 'tslab-tier-up.cjs')];
+    const tslab = join(root, 'node_modules', 'tslab', 'bin', 'tslab');
+    expect(spec.argv).toEqual([process.execPath, '--require', preloads[0], '--require', preloads[1], tslab, 'kernel', '--config-path', '{connection_file}']);
+    for (const file of [process.execPath, ...preloads, tslab]) expect(existsSync(file), file).toBe(true);
   });
 
   it('finds no Jupyter on an empty PATH', () => {
