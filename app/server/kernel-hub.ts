@@ -2,7 +2,8 @@
  * One tslab kernel per open notebook, and the live channel to the page: kernel status, outputs as they
  * arrive, and the traces of every lab server a cell of that kernel started (announced through
  * NOTEBOOK_APP_LABS_ENV, followed on the lab's own /lab/traces/stream). A spare kernel is kept started
- * ahead of need, so that opening a chapter does not wait for tslab to start (about 2 to 3 s).
+ * ahead of need, so that opening a chapter does not wait for tslab to start (about 2 to 3 s). Run all
+ * runs here, cell after cell, as nbclient runs a notebook.
  */
 import type { Response } from 'express';
 import { NOTEBOOK_APP_CHECK_ENV } from '@client-auth-lab/grader';
