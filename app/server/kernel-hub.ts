@@ -61,6 +61,7 @@ export class RunAllError extends Error {
  * cell is sent again after this pause, and a failed cell is followed by it before the next.
  */
 const AFTER_FAILURE_MS = 300;
+const afterFailure = (): Promise<void> => new Promise((done) => setTimeout(done, AFTER_FAILURE_MS));
 
 interface Room {
   notebook: string;
@@ -284,7 +285,11 @@ export class KernelHub {
 
   async execute(notebook: string, cellId: string, code: string): Promise<ExecuteResult> {
     const kernel = await this.kernel(notebook);
-    const room = this.room(notebook);
+    return this.executeIn(this.room(notebook), kernel, cellId, code);
+  }
+
+  /** One cell on the room's kernel, each output told to the page as it comes. */
+  private executeIn(room: Room, kernel: KernelSession, cellId: string, code: string): Promise<ExecuteResult> {
     return kernel.execute(code, (output) => this.broadcast(room, 'output', { cellId, output }));
   }
 
@@ -308,17 +313,17 @@ export class KernelHub {
         if (run.stopped) return { runId: run.id, outcome: 'interrupted', results };
         const once = async (): Promise<ExecuteResult> => {
           this.broadcast(room, 'cell-started', { runId: run.id, cellId: cell.cellId });
-          return kernel.execute(cell.code, (output) => this.broadcast(room, 'output', { cellId: cell.cellId, output }))
+          return this.executeIn(room, kernel, cell.cellId, cell.code)
             .catch((error: Error): ExecuteResult => ({ status: 'dead', executionCount: null, outputs: [{ output_type: 'error', ename: 'KernelError', evalue: error.message, traceback: [] }] }));
         };
         let result = await once();
         if (result.status === 'abort' && !run.stopped) {
-          await new Promise((r) => setTimeout(r, AFTER_FAILURE_MS));
+          await afterFailure();
           result = await once();
         }
         results.push({ cellId: cell.cellId, ...result });
         this.broadcast(room, 'cell-finished', { runId: run.id, cellId: cell.cellId, status: result.status, executionCount: result.executionCount });
-        if (result.status === 'error') await new Promise((r) => setTimeout(r, AFTER_FAILURE_MS));
+        if (result.status === 'error') await afterFailure();
         // Interrupt or Restart ends the run whatever the cell it stopped did (a restart kills the kernel under it).
         if (run.stopped && result.status !== 'ok') return { runId: run.id, outcome: 'interrupted', stoppedAt: cell.cellId, results };
         if (result.status === 'dead') return { runId: run.id, outcome: 'dead', stoppedAt: cell.cellId, results };

@@ -333,7 +333,8 @@ function finishCell(cell: Cell, reply: ExecuteReply): void {
   cell.element.classList.remove('running');
   const failed = reply.status === 'error' && !reply.outputs.some((o) => o.output_type === 'error');
   const outputs = failed ? [...reply.outputs, failureOutput(reply.outputs)] : reply.outputs;
-  const drawn = JSON.stringify(cell.outputs) === JSON.stringify(outputs);
+  // On the live channel these are the very outputs drawn as they came; a run's result brings a copy.
+  const drawn = cell.outputs === outputs || JSON.stringify(cell.outputs) === JSON.stringify(outputs);
   cell.outputs = outputs;
   setExecutionCount(cell, reply.executionCount);
   if (!drawn) renderOutputs(cell);
